@@ -1,0 +1,1 @@
+//! Live collectors, one module per AWS service (see the Live collection issue).

@@ -1,0 +1,238 @@
+//! The document rules see as `input`: one account's facts plus the deployment and config.
+
+use crate::config::{Architecture, Config, Role};
+use crate::facts::{AccountFacts, FactSnapshot, RegionFacts};
+use serde_json::{json, Map, Value};
+
+/// The deployment under audit, resolved from the config (or, failing that, the facts).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct ResolvedDeployment {
+    /// `warm-standby` or `active-active`.
+    pub architecture: String,
+    pub primary: String,
+    pub regions: Vec<ResolvedRegion>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct ResolvedRegion {
+    pub name: String,
+    pub role: String,
+}
+
+impl ResolvedDeployment {
+    pub fn resolve(config: &Config, facts: &FactSnapshot) -> ResolvedDeployment {
+        let d = &config.deployment;
+        if !d.regions.is_empty() {
+            let primary = d
+                .regions
+                .iter()
+                .find(|r| r.role == Role::Primary)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            return ResolvedDeployment {
+                architecture: d.architecture.as_str().into(),
+                primary,
+                regions: d
+                    .regions
+                    .iter()
+                    .map(|r| ResolvedRegion {
+                        name: r.name.clone(),
+                        role: r.role.as_str().into(),
+                    })
+                    .collect(),
+            };
+        }
+        // No Regions declared: the snapshot's Regions, first (in name order) primary.
+        let mut names: Vec<String> = facts
+            .accounts
+            .iter()
+            .flat_map(|a| a.regions.keys().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        let other_role = match d.architecture {
+            Architecture::WarmStandby => Role::Standby,
+            Architecture::ActiveActive => Role::Active,
+        };
+        ResolvedDeployment {
+            architecture: d.architecture.as_str().into(),
+            primary: names.first().cloned().unwrap_or_default(),
+            regions: names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| ResolvedRegion {
+                    name: n.clone(),
+                    role: if i == 0 { Role::Primary } else { other_role }.as_str().into(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.regions.iter().map(|r| r.name.as_str())
+    }
+
+    pub fn role_of(&self, region: &str) -> Option<&str> {
+        self.regions
+            .iter()
+            .find(|r| r.name == region)
+            .map(|r| r.role.as_str())
+    }
+
+    pub fn is_active_active(&self) -> bool {
+        self.architecture == "active-active"
+    }
+}
+
+/// Whether each channel is in use, and why we think so.
+pub fn channels(config: &Config, deployment: &ResolvedDeployment, account: &AccountFacts) -> Value {
+    // "In use" means the primary, or any active Region, has it.
+    let carrying: Vec<&RegionFacts> = deployment
+        .regions
+        .iter()
+        .filter(|r| r.role == "primary" || r.role == "active")
+        .filter_map(|r| account.regions.get(&r.name))
+        .collect();
+    let any = |f: &dyn Fn(&RegionFacts) -> bool| carrying.iter().any(|r| f(r));
+    let active_number = |r: &RegionFacts, cap: &str| {
+        r.sms_voice.as_ref().is_some_and(|s| {
+            s.phone_numbers
+                .iter()
+                .any(|n| n.status == "ACTIVE" && n.capabilities.iter().any(|c| c == cap))
+        })
+    };
+    let inferred = [
+        (
+            "email",
+            any(&|r| {
+                r.ses
+                    .as_ref()
+                    .is_some_and(|s| s.identities.iter().any(|i| i.verified_for_sending))
+            }),
+            config.channels.email,
+        ),
+        (
+            "sms",
+            any(&|r| {
+                active_number(r, "SMS")
+                    || r.sms_voice.as_ref().is_some_and(|s| !s.sender_ids.is_empty())
+            }),
+            config.channels.sms,
+        ),
+        ("voice", any(&|r| active_number(r, "VOICE")), config.channels.voice),
+        (
+            "push",
+            any(&|r| {
+                r.pinpoint.as_ref().is_some_and(|p| {
+                    p.projects.iter().any(|proj| {
+                        proj.channels
+                            .iter()
+                            .any(|c| c.enabled && is_push_channel(&c.channel_type))
+                    })
+                })
+            }),
+            config.channels.push,
+        ),
+    ];
+    let mut out = Map::new();
+    for (name, inferred, declared) in inferred {
+        out.insert(
+            name.into(),
+            json!({
+                "in_use": declared.unwrap_or(inferred),
+                "source": if declared.is_some() { "declared" } else { "inferred" },
+            }),
+        );
+    }
+    out.insert("sms_countries".into(), json!(config.channels.sms_countries));
+    out.insert("voice_countries".into(), json!(config.channels.voice_countries));
+    Value::Object(out)
+}
+
+pub fn is_push_channel(t: &str) -> bool {
+    matches!(
+        t,
+        "APNS" | "APNS_SANDBOX" | "APNS_VOIP" | "APNS_VOIP_SANDBOX" | "GCM" | "BAIDU" | "ADM"
+    )
+}
+
+/// Builds `input` for one account.
+pub fn build(
+    config: &Config,
+    deployment: &ResolvedDeployment,
+    account: &AccountFacts,
+    now: &str,
+) -> Value {
+    let others: Vec<&str> = deployment
+        .names()
+        .filter(|n| *n != deployment.primary)
+        .collect();
+    let roles: Map<String, Value> = deployment
+        .regions
+        .iter()
+        .map(|r| (r.name.clone(), Value::String(r.role.clone())))
+        .collect();
+    let t = &config.thresholds;
+    let tg = &config.targets;
+    json!({
+        "account_id": account.account_id,
+        "now": now,
+        "deployment": {
+            "architecture": deployment.architecture,
+            "primary": deployment.primary,
+            "regions": deployment.names().collect::<Vec<_>>(),
+            "others": others,
+            "roles": roles,
+            "project_match_tag": config.deployment.project_match_tag,
+        },
+        "thresholds": {
+            "standby_throughput_fraction": t.standby_throughput_fraction,
+            "warm_ip_volume_share": t.warm_ip_volume_share,
+            "import_lag_hours": t.import_lag_hours,
+            "exercise_window_days": t.exercise_window_days,
+        },
+        "targets": {
+            "rto_minutes": tg.rto_minutes,
+            "rpo_minutes": tg.rpo_minutes,
+            "event_data_rpo_minutes": tg.event_data_rpo_minutes.or(tg.rpo_minutes),
+            "endpoints_rpo_minutes": tg.endpoints_rpo_minutes.or(tg.rpo_minutes),
+            "opt_outs_rpo_minutes": tg.opt_outs_rpo_minutes.or(tg.rpo_minutes),
+        },
+        "evidence": {
+            "voice_production_cases": config.evidence.voice_production_cases,
+        },
+        "channels": channels(config, deployment, account),
+        "regions": account.regions,
+        "global": account.global,
+        "collection": account.collection,
+    })
+}
+
+/// The input used to compile-check rules: a deployment with nothing in it.
+pub fn empty_input() -> regorus::Value {
+    let config = Config::default();
+    let deployment = ResolvedDeployment {
+        architecture: "warm-standby".into(),
+        primary: "us-east-1".into(),
+        regions: vec![
+            ResolvedRegion {
+                name: "us-east-1".into(),
+                role: "primary".into(),
+            },
+            ResolvedRegion {
+                name: "us-west-2".into(),
+                role: "standby".into(),
+            },
+        ],
+    };
+    let account = AccountFacts {
+        account_id: "000000000000".into(),
+        ..Default::default()
+    };
+    to_rego(&build(&config, &deployment, &account, "2026-01-01T00:00:00Z"))
+}
+
+pub fn to_rego(v: &Value) -> regorus::Value {
+    // Through text: regorus parses JSON with its own number handling, which is what rules expect.
+    regorus::Value::from_json_str(&v.to_string()).unwrap_or(regorus::Value::Undefined)
+}

@@ -1,0 +1,346 @@
+//! Evaluation: a pure function of (rules, facts, config) to one result per
+//! rule × Region × resource.
+
+pub mod input;
+pub mod rule;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::facts::{AccountFacts, CollectionOutcome, FactSnapshot};
+use crate::rules_meta::{Area, Severity, Status};
+use input::ResolvedDeployment;
+use rule::{Rule, RuleSet, Scope, LIB_NAME, LIB_REGO};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One rule's verdict on one resource in one Region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleResult {
+    pub rule_id: String,
+    pub area: Area,
+    /// Severity in force: the rule's, for the declared architecture, after config overrides.
+    pub severity: Severity,
+    pub account_id: String,
+    pub region: String,
+    /// What is judged: an identity, a country, a project, a bucket... `-` for the Region itself.
+    pub resource: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    pub status: Status,
+    /// Names the resource and the Region; for quantities, states both figures.
+    pub message: String,
+    /// What to do, on failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+    /// Figures behind the verdict (throughputs, quotas, counts), for reports and diffs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figures: Option<serde_json::Value>,
+}
+
+/// What a rule's Rego returns for each result.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResult {
+    region: String,
+    resource: String,
+    status: String,
+    message: String,
+    #[serde(default)]
+    arn: Option<String>,
+    #[serde(default)]
+    figures: Option<serde_json::Value>,
+}
+
+/// Rules compiled once, evaluated for each account.
+pub struct Evaluator<'a> {
+    rules: Vec<&'a Rule>,
+    engine: regorus::Engine,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(set: &'a RuleSet, config: &Config) -> Result<Self> {
+        let mut engine = regorus::Engine::new();
+        let lib_err = |e: anyhow::Error| Error::Rules(vec![crate::error::Diagnostic {
+            file: LIB_NAME.into(),
+            line: None,
+            message: e.to_string(),
+        }]);
+        engine
+            .add_policy(LIB_NAME.into(), LIB_REGO.into())
+            .map_err(lib_err)?;
+        let mut rules = Vec::new();
+        for rule in set.rules.values() {
+            if config.rules.get(&rule.id).is_some_and(|o| o.disabled) {
+                continue;
+            }
+            engine
+                .add_policy(rule.source.clone(), rule.rego.clone())
+                .map_err(|e| Error::RuleEval {
+                    rule: rule.id.clone(),
+                    file: rule.source.clone(),
+                    message: e.to_string(),
+                })?;
+            rules.push(rule);
+        }
+        Ok(Evaluator { rules, engine })
+    }
+
+    /// Evaluates every enabled rule for every account of the snapshot.
+    pub fn evaluate(
+        &mut self,
+        facts: &FactSnapshot,
+        config: &Config,
+        deployment: &ResolvedDeployment,
+        now: &str,
+    ) -> Result<Vec<RuleResult>> {
+        let mut out = Vec::new();
+        for account in &facts.accounts {
+            let input = input::build(config, deployment, account, now);
+            self.engine.set_input(input::to_rego(&input));
+            for rule in &self.rules {
+                let severity = config
+                    .rules
+                    .get(&rule.id)
+                    .and_then(|o| o.severity)
+                    .unwrap_or_else(|| {
+                        rule.severity.for_architecture(if deployment.is_active_active() {
+                            crate::config::Architecture::ActiveActive
+                        } else {
+                            crate::config::Architecture::WarmStandby
+                        })
+                    });
+                let raw = self
+                    .engine
+                    .eval_rule(rule.results_path())
+                    .map_err(|e| Error::RuleEval {
+                        rule: rule.id.clone(),
+                        file: rule.source.clone(),
+                        message: e.to_string(),
+                    })?;
+                let raw = parse_results(rule, &raw, deployment)?;
+                out.extend(assemble(rule, severity, account, deployment, raw));
+            }
+        }
+        out.sort_by(|a, b| {
+            (&a.rule_id, &a.account_id, &a.region, &a.resource, a.status).cmp(&(
+                &b.rule_id,
+                &b.account_id,
+                &b.region,
+                &b.resource,
+                b.status,
+            ))
+        });
+        Ok(out)
+    }
+}
+
+fn parse_results(
+    rule: &Rule,
+    raw: &regorus::Value,
+    deployment: &ResolvedDeployment,
+) -> Result<Vec<RawResult>> {
+    let bad = |message: String| Error::RuleEval {
+        rule: rule.id.clone(),
+        file: rule.source.clone(),
+        message,
+    };
+    let items: Vec<serde_json::Value> = match raw {
+        regorus::Value::Undefined | regorus::Value::Null => return Ok(Vec::new()),
+        regorus::Value::Set(_) | regorus::Value::Array(_) => {
+            let json = raw
+                .to_json_str()
+                .map_err(|e| bad(format!("results are not JSON: {e}")))?;
+            serde_json::from_str(&json).map_err(|e| bad(format!("results are not JSON: {e}")))?
+        }
+        other => {
+            return Err(bad(format!(
+                "`results` must be a set of objects, got {}",
+                other.to_json_str().unwrap_or_default()
+            )))
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let text = item.to_string();
+        let r: RawResult = serde_json::from_value(item)
+            .map_err(|e| bad(format!("malformed result {text}: {e}")))?;
+        if deployment.role_of(&r.region).is_none() {
+            return Err(bad(format!(
+                "result for Region `{}`, which is not in the deployment: {text}",
+                r.region
+            )));
+        }
+        if rule.scope == Scope::OtherRegions && r.region == deployment.primary {
+            return Err(bad(format!(
+                "scope is other-regions but a result is for the primary: {text}"
+            )));
+        }
+        out.push(r);
+    }
+    Ok(out)
+}
+
+fn status_of(s: &str) -> Option<Status> {
+    match s {
+        "pass" => Some(Status::Pass),
+        "fail" => Some(Status::Fail),
+        "not_applicable" => Some(Status::NotApplicable),
+        "not_assessed" => Some(Status::NotAssessed),
+        _ => None,
+    }
+}
+
+/// Turns a rule's raw results into final results for each Region it judges: Regions whose
+/// facts are missing become `not_assessed`, Regions with nothing to judge `not_applicable`.
+fn assemble(
+    rule: &Rule,
+    severity: Severity,
+    account: &AccountFacts,
+    deployment: &ResolvedDeployment,
+    raw: Vec<RawResult>,
+) -> Vec<RuleResult> {
+    let mut by_region: BTreeMap<&str, Vec<RawResult>> = BTreeMap::new();
+    for r in raw {
+        let region = deployment
+            .names()
+            .find(|n| *n == r.region)
+            .unwrap_or_default();
+        by_region.entry(region).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for region in deployment.names() {
+        if rule.scope == Scope::OtherRegions && region == deployment.primary {
+            continue;
+        }
+        let base = |resource: String, status: Status, message: String| RuleResult {
+            rule_id: rule.id.clone(),
+            area: rule.area,
+            severity,
+            account_id: account.account_id.clone(),
+            region: region.to_string(),
+            resource,
+            arn: None,
+            status,
+            message,
+            remediation: None,
+            figures: None,
+        };
+        if let Some(reason) = missing_facts(rule, account, deployment, region) {
+            out.push(base(
+                "-".into(),
+                Status::NotAssessed,
+                format!("{} could not be assessed in {region}: {reason}.", rule.id),
+            ));
+            continue;
+        }
+        match by_region.remove(region) {
+            Some(results) => {
+                for r in results {
+                    let status = status_of(&r.status).unwrap_or(Status::NotAssessed);
+                    let message = if status_of(&r.status).is_none() {
+                        format!("{} (rule returned unknown status `{}`)", r.message, r.status)
+                    } else {
+                        r.message
+                    };
+                    let mut result = base(r.resource, status, message);
+                    result.arn = r.arn;
+                    result.figures = r.figures;
+                    if status == Status::Fail {
+                        result.remediation = Some(rule.remediation.clone());
+                    }
+                    out.push(result);
+                }
+            }
+            None => out.push(base(
+                "-".into(),
+                Status::NotApplicable,
+                format!("Nothing that {} checks is in use in {region}.", rule.id),
+            )),
+        }
+    }
+    out
+}
+
+/// Why the facts this rule needs in `region` are missing, if they are. Parity rules also need
+/// the primary's facts, so a failure there leaves every Region unassessed.
+fn missing_facts(
+    rule: &Rule,
+    account: &AccountFacts,
+    deployment: &ResolvedDeployment,
+    region: &str,
+) -> Option<String> {
+    let mut regions = vec![region];
+    if region != deployment.primary {
+        regions.push(deployment.primary.as_str());
+    }
+    let mut reasons: BTreeSet<String> = BTreeSet::new();
+    for req in &rule.requires {
+        let (svc, op) = req.split_once(':').unwrap_or((req, "*"));
+        let section = rule::SERVICES
+            .iter()
+            .find(|(s, _)| *s == svc)
+            .map(|(_, sec)| *sec)
+            .unwrap_or("");
+        if let Some(global) = section.strip_prefix("global.") {
+            let present = match global {
+                "iam_roles" => account.global.iam_roles.is_some(),
+                "s3_buckets" => account.global.s3_buckets.is_some(),
+                _ => account.global.cloudtrail_trails.is_some(),
+            };
+            if !present {
+                reasons.insert(format!("{svc} facts were not collected"));
+            }
+        }
+        for r in &regions {
+            let Some(facts) = account.regions.get(*r) else {
+                reasons.insert(format!("the snapshot has no facts for {r}"));
+                continue;
+            };
+            let present = match section {
+                "ses" => facts.ses.is_some(),
+                "sms_voice" => facts.sms_voice.is_some(),
+                "pinpoint" => facts.pinpoint.is_some(),
+                "firehose_streams" => facts.firehose_streams.is_some(),
+                "kinesis_streams" => facts.kinesis_streams.is_some(),
+                "lambda_functions" => facts.lambda_functions.is_some(),
+                "cloudwatch_alarms" => {
+                    if op == "GetMetricData" || op == "GetMetricStatistics" {
+                        facts.activity.is_some()
+                    } else {
+                        facts.cloudwatch_alarms.is_some()
+                    }
+                }
+                "dns" => facts.dns.is_some(),
+                _ => true,
+            };
+            if !present {
+                reasons.insert(format!("{svc} facts were not collected in {r}"));
+            }
+        }
+        for status in &account.collection {
+            if status.status != CollectionOutcome::Failed || status.service != svc {
+                continue;
+            }
+            let region_match = status.region == "global" || regions.contains(&status.region.as_str());
+            let op_match = status.operation == "*" || status.operation == op;
+            if region_match && op_match {
+                let why = status.reason.map(|r| r.describe()).unwrap_or("failed");
+                let detail = status
+                    .detail
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
+                reasons.insert(format!(
+                    "{svc}:{} in {}: {why}{detail}",
+                    status.operation, status.region
+                ));
+            }
+        }
+    }
+    if reasons.is_empty() {
+        None
+    } else {
+        Some(reasons.into_iter().collect::<Vec<_>>().join("; "))
+    }
+}

@@ -1,0 +1,418 @@
+//! Rule files: one TOML file per rule, metadata first, then the Rego logic.
+//!
+//! Loading collects every problem in every file before failing, each as `file:line`.
+
+use crate::config::Architecture;
+use crate::error::{line_of, toml_diagnostic, Diagnostic, Error, Result};
+use crate::rules_meta::{Area, Severity};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A severity, or one per architecture where the catalog gives two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SeveritySpec {
+    One(Severity),
+    ByArchitecture(ArchSeverity),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ArchSeverity {
+    pub active_active: Severity,
+    pub warm_standby: Severity,
+}
+
+impl SeveritySpec {
+    pub fn for_architecture(self, arch: Architecture) -> Severity {
+        match (self, arch) {
+            (SeveritySpec::One(s), _) => s,
+            (SeveritySpec::ByArchitecture(a), Architecture::ActiveActive) => a.active_active,
+            (SeveritySpec::ByArchitecture(a), Architecture::WarmStandby) => a.warm_standby,
+        }
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            SeveritySpec::One(s) => s.to_string(),
+            SeveritySpec::ByArchitecture(a) => format!(
+                "{} (active-active), {} (warm standby)",
+                a.active_active, a.warm_standby
+            ),
+        }
+    }
+}
+
+/// Which Regions a rule judges. Parity rules compare other Regions with the primary and say
+/// nothing about the primary itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    AllRegions,
+    OtherRegions,
+}
+
+/// The file format, exactly; unknown keys are errors.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RuleFile {
+    id: toml::Spanned<String>,
+    title: String,
+    area: Area,
+    severity: SeveritySpec,
+    guide: String,
+    scope: Scope,
+    /// Collection operations (`service:Operation`) whose failure makes the rule `not_assessed`.
+    requires: Vec<toml::Spanned<String>>,
+    rationale: String,
+    remediation: String,
+    rego: toml::Spanned<String>,
+}
+
+/// A loaded, validated rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub area: Area,
+    pub severity: SeveritySpec,
+    pub guide: String,
+    pub scope: Scope,
+    pub requires: Vec<String>,
+    pub rationale: String,
+    pub remediation: String,
+    #[serde(skip)]
+    pub rego: String,
+    /// Where it came from: `rules/email/EMAIL-001.toml` for built-ins, the path otherwise.
+    pub source: String,
+    /// Rego package the results are read from.
+    #[serde(skip)]
+    pub package: String,
+}
+
+impl Rule {
+    pub fn results_path(&self) -> String {
+        format!("data.{}.results", self.package)
+    }
+}
+
+/// Services a `requires` entry may name, and the fact section each one fills.
+pub const SERVICES: &[(&str, &str)] = &[
+    ("ses", "ses"),
+    ("sms-voice", "sms_voice"),
+    ("mobiletargeting", "pinpoint"),
+    ("firehose", "firehose_streams"),
+    ("kinesis", "kinesis_streams"),
+    ("lambda", "lambda_functions"),
+    ("cloudwatch", "cloudwatch_alarms"),
+    ("iam", "global.iam_roles"),
+    ("s3", "global.s3_buckets"),
+    ("cloudtrail", "global.cloudtrail_trails"),
+    ("dns", "dns"),
+];
+
+pub fn is_valid_id(id: &str) -> bool {
+    match id.split_once('-') {
+        Some((prefix, num)) => {
+            !prefix.is_empty()
+                && prefix.chars().all(|c| c.is_ascii_uppercase())
+                && num.len() == 3
+                && num.chars().all(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+pub fn package_for(id: &str) -> String {
+    format!("msgready.rules.{}", id.replace('-', "_"))
+}
+
+/// Parses one rule file. `name` is the path shown in messages.
+pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagnostic>> {
+    let diag = |line: Option<usize>, message: String| Diagnostic {
+        file: name.to_string(),
+        line,
+        message,
+    };
+    let file: RuleFile = match toml::from_str(text) {
+        Ok(f) => f,
+        Err(e) => {
+            let mut d = toml_diagnostic(name, text, &e);
+            if d.message.contains("untagged enum SeveritySpec") {
+                d.message = "severity must be one of critical, high, medium, low, info, or a table { active-active = \"...\", warm-standby = \"...\" }".into();
+            }
+            return Err(vec![d]);
+        }
+    };
+    let mut problems = Vec::new();
+    let id = file.id.get_ref().clone();
+    let id_line = Some(line_of(text, file.id.span().start));
+    if !is_valid_id(&id) {
+        problems.push(diag(
+            id_line,
+            format!("id `{id}` is not of the form AREA-NNN (e.g. EMAIL-001)"),
+        ));
+    }
+    let stem = Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
+    if stem != id {
+        problems.push(diag(
+            id_line,
+            format!("id `{id}` does not match the file name `{stem}.toml`"),
+        ));
+    }
+    for (key, value) in [
+        ("title", &file.title),
+        ("guide", &file.guide),
+        ("rationale", &file.rationale),
+        ("remediation", &file.remediation),
+    ] {
+        if value.trim().is_empty() {
+            problems.push(diag(None, format!("`{key}` must not be empty")));
+        }
+    }
+    let mut requires = Vec::new();
+    for r in &file.requires {
+        let line = Some(line_of(text, r.span().start));
+        match r.get_ref().split_once(':') {
+            Some((svc, op))
+                if SERVICES.iter().any(|(s, _)| *s == svc)
+                    && !op.is_empty()
+                    && op.chars().all(|c| c.is_ascii_alphanumeric())
+                    && op.starts_with(|c: char| c.is_ascii_uppercase()) =>
+            {
+                requires.push(r.get_ref().clone())
+            }
+            _ => problems.push(diag(
+                line,
+                format!(
+                    "requires entry `{}` must be `service:Operation` with service one of {}",
+                    r.get_ref(),
+                    SERVICES.iter().map(|(s, _)| *s).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        }
+    }
+    // Pad the Rego with blank lines so that the interpreter's line numbers are the file's.
+    let rego_start = line_of(text, file.rego.span().start);
+    let raw = file.rego.get_ref();
+    let first_line_offset = if text[file.rego.span().start..].starts_with("'''\n")
+        || text[file.rego.span().start..].starts_with("\"\"\"\n")
+    {
+        1
+    } else {
+        0
+    };
+    let rego = format!("{}{}", "\n".repeat(rego_start - 1 + first_line_offset), raw);
+    let package = package_for(&id);
+    let declared = raw
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    if declared != Some(&format!("package {package}")) {
+        problems.push(diag(
+            Some(rego_start),
+            format!("rego must begin with `package {package}` (found `{}`)", declared.unwrap_or("")),
+        ));
+    }
+    if !raw.contains("results") {
+        problems.push(diag(
+            Some(rego_start),
+            "rego must define `results` (a set of result objects)".into(),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Rule {
+        id,
+        title: file.title,
+        area: file.area,
+        severity: file.severity,
+        guide: file.guide,
+        scope: file.scope,
+        requires,
+        rationale: file.rationale.trim().to_string(),
+        remediation: file.remediation.trim().to_string(),
+        rego,
+        source: name.to_string(),
+        package,
+    })
+}
+
+/// The rule library module every rule may import as `data.msgready.lib`.
+pub const LIB_NAME: &str = "rules/lib/msgready.rego";
+pub const LIB_REGO: &str = include_str!("../../rules/lib/msgready.rego");
+
+// Built-in rules, embedded at build time (see build.rs).
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// A set of rules by ID, in ID order.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: BTreeMap<String, Rule>,
+}
+
+impl RuleSet {
+    /// The built-in catalog.
+    pub fn builtin() -> Result<Self> {
+        let mut set = RuleSet::default();
+        set.add_files(BUILTIN_RULES.iter().map(|(n, t)| (n.to_string(), t.to_string())))?;
+        Ok(set)
+    }
+
+    /// Built-ins, then every `*.toml` under `dir`, which adds rules or replaces built-ins by ID.
+    pub fn builtin_with(dir: Option<&Path>) -> Result<Self> {
+        let mut set = Self::builtin()?;
+        if let Some(dir) = dir {
+            let user = Self::from_dir(dir)?;
+            set.rules.extend(user.rules);
+            set.check_compiles()?;
+        }
+        Ok(set)
+    }
+
+    /// Only the rules in `dir` (for `rules lint` and `rules test`).
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        let files = rule_files(dir)?;
+        if files.is_empty() {
+            return Err(Error::Input {
+                file: dir.display().to_string(),
+                message: "no rule files (*.toml) found".into(),
+            });
+        }
+        let mut set = RuleSet::default();
+        set.add_files(files)?;
+        Ok(set)
+    }
+
+    fn add_files(&mut self, files: impl IntoIterator<Item = (String, String)>) -> Result<()> {
+        let mut problems = Vec::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (name, text) in files {
+            match parse_rule(&name, &text) {
+                Ok(rule) => {
+                    if let Some(first) = seen.get(&rule.id) {
+                        problems.push(Diagnostic {
+                            file: name.clone(),
+                            line: None,
+                            message: format!("duplicate rule id `{}` (also in {first})", rule.id),
+                        });
+                        continue;
+                    }
+                    seen.insert(rule.id.clone(), name.clone());
+                    self.rules.insert(rule.id.clone(), rule);
+                }
+                Err(mut d) => problems.append(&mut d),
+            }
+        }
+        if problems.is_empty() {
+            problems = self.compile_problems();
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Rules(problems))
+        }
+    }
+
+    fn check_compiles(&self) -> Result<()> {
+        let problems = self.compile_problems();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Rules(problems))
+        }
+    }
+
+    /// Compiles each rule with the library and evaluates it on an empty deployment, so that
+    /// syntax errors, unknown functions and unsafe variables surface at load time.
+    fn compile_problems(&self) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        for rule in self.rules.values() {
+            let mut engine = regorus::Engine::new();
+            if let Err(e) = engine.add_policy(LIB_NAME.to_string(), LIB_REGO.to_string()) {
+                problems.push(Diagnostic {
+                    file: LIB_NAME.into(),
+                    line: None,
+                    message: e.to_string(),
+                });
+                break;
+            }
+            if let Err(e) = engine.add_policy(rule.source.clone(), rule.rego.clone()) {
+                problems.push(rego_diagnostic(&rule.source, &e.to_string()));
+                continue;
+            }
+            engine.set_input(crate::engine::input::empty_input());
+            if let Err(e) = engine.eval_rule(rule.results_path()) {
+                problems.push(rego_diagnostic(&rule.source, &e.to_string()));
+            }
+        }
+        problems
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.rules.keys().map(String::as_str).collect()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.get(id)
+    }
+}
+
+/// regorus messages look like `file:line:col: error: ...` followed by a source excerpt; keep
+/// the location as ours and the first line as the message.
+fn rego_diagnostic(file: &str, message: &str) -> Diagnostic {
+    let first = message.lines().next().unwrap_or(message).trim();
+    let rest = first.strip_prefix(file).and_then(|r| r.strip_prefix(':'));
+    if let Some(rest) = rest {
+        let mut parts = rest.splitn(3, ':');
+        if let (Some(line), Some(_col), Some(msg)) = (parts.next(), parts.next(), parts.next()) {
+            if let Ok(line) = line.trim().parse::<usize>() {
+                return Diagnostic {
+                    file: file.into(),
+                    line: Some(line),
+                    message: format!("rego: {}", msg.trim()),
+                };
+            }
+        }
+    }
+    Diagnostic {
+        file: file.into(),
+        line: None,
+        message: format!("rego: {}", message.trim()),
+    }
+}
+
+/// Every `*.toml` below `dir`, sorted by path, with its text.
+fn rule_files(dir: &Path) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| Error::Io {
+            path: d.display().to_string(),
+            source: e,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::Io {
+                path: d.display().to_string(),
+                source: e,
+            })?;
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                    path: path.display().to_string(),
+                    source: e,
+                })?;
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

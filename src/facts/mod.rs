@@ -1,0 +1,96 @@
+//! The fact model: what msgready knows about a deployment, with our own stable field names.
+//!
+//! Collectors fill these structs from the AWS APIs; `msgready evaluate` reads them from a
+//! snapshot file. Enum-like values (DKIM status, number type, ...) are kept as AWS's wire
+//! strings so that a value AWS adds tomorrow is carried through rather than rejected.
+//! Personal data never appears here: suppressed addresses and opted-out numbers are salted
+//! hashes ([`HashedSet`]), and push credentials are reduced to "has a credential".
+
+mod model;
+
+pub use model::*;
+
+use crate::error::{Error, Result};
+use std::path::Path;
+
+/// Bumped when a change to the structs would make an older reader misread a snapshot.
+pub const SCHEMA_VERSION: u32 = 1;
+
+impl FactSnapshot {
+    /// Reads and validates a snapshot file. Every failure names the file and, for
+    /// malformed JSON, the line and column.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Input {
+            file: path.display().to_string(),
+            message: format!("cannot read fact snapshot: {e}"),
+        })?;
+        Self::from_json(&text, &path.display().to_string())
+    }
+
+    pub fn from_json(text: &str, file: &str) -> Result<Self> {
+        // Check the version before the shape, so an old or new snapshot gets a version
+        // message rather than a confusing field error.
+        let probe: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Input {
+            file: format!("{file}:{}:{}", e.line(), e.column()),
+            message: format!("fact snapshot is not valid JSON: {e}"),
+        })?;
+        match probe.get("schema_version").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+            Some(v) => {
+                return Err(Error::Input {
+                    file: file.to_string(),
+                    message: format!(
+                        "fact snapshot has schema_version {v}; this msgready reads version {SCHEMA_VERSION}"
+                    ),
+                })
+            }
+            None => {
+                return Err(Error::Input {
+                    file: file.to_string(),
+                    message: "field `schema_version` is missing or not a number: is this a msgready fact snapshot?".into(),
+                })
+            }
+        }
+        let snapshot: FactSnapshot = serde_path_to_error::deserialize(
+            &mut serde_json::Deserializer::from_str(text),
+        )
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            Error::Input {
+                file: format!("{file}:{}:{}", inner.line(), inner.column()),
+                message: format!("invalid fact snapshot at `{path}`: {inner}"),
+            }
+        })?;
+        snapshot.validate(file)?;
+        Ok(snapshot)
+    }
+
+    fn validate(&self, file: &str) -> Result<()> {
+        if self.accounts.is_empty() {
+            return Err(Error::Input {
+                file: file.to_string(),
+                message: "fact snapshot has no accounts".into(),
+            });
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, acct) in self.accounts.iter().enumerate() {
+            if !seen.insert(acct.account_id.as_str()) {
+                return Err(Error::Input {
+                    file: file.to_string(),
+                    message: format!(
+                        "accounts[{i}].account_id `{}` appears twice",
+                        acct.account_id
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The JSON Schema of the snapshot format, generated from these structs.
+    pub fn json_schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(FactSnapshot))
+            .expect("a generated schema always serialises")
+    }
+}

@@ -1,0 +1,210 @@
+//! The one `Report` every output format is converted from. The JSON format *is* this struct.
+
+pub mod json;
+pub mod terminal;
+
+use crate::config::Config;
+use crate::engine::input::ResolvedDeployment;
+use crate::engine::rule::RuleSet;
+use crate::engine::RuleResult;
+use crate::exit::Gate;
+use crate::facts::{CollectionStatus, FactSnapshot};
+use crate::rules_meta::{Area, Severity, Status};
+use crate::score::Score;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Bumped when a change would make an older reader misread a report.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// RFC 3339 time of evaluation.
+    pub generated_at: String,
+    pub facts: FactsInfo,
+    pub deployment: ResolvedDeployment,
+    pub settings: Settings,
+    /// Every collection attempt that failed, per account; `ok` entries are counted only.
+    pub collection: CollectionSummary,
+    pub score: Score,
+    pub gate: Gate,
+    /// Metadata of every rule evaluated, with the severity in force.
+    pub rules: Vec<RuleInfo>,
+    pub results: Vec<RuleResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FactsInfo {
+    pub collected_at: Option<String>,
+    pub complete: bool,
+    pub tool_version: String,
+    pub accounts: Vec<String>,
+}
+
+/// The config as applied (thresholds and targets with defaults filled in).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Settings {
+    pub thresholds: serde_json::Value,
+    pub targets: serde_json::Value,
+    pub channels: serde_json::Value,
+    pub rule_overrides: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CollectionSummary {
+    pub ok: u64,
+    pub failed: Vec<AccountCollectionStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AccountCollectionStatus {
+    pub account_id: String,
+    #[serde(flatten)]
+    pub status: CollectionStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleInfo {
+    pub id: String,
+    pub title: String,
+    pub area: Area,
+    pub severity: Severity,
+    pub guide: String,
+    pub rationale: String,
+    pub remediation: String,
+    /// The rule file (built-in: path in the msgready repository).
+    pub source: String,
+}
+
+pub struct ReportInput<'a> {
+    pub rules: &'a RuleSet,
+    pub facts: &'a FactSnapshot,
+    pub config: &'a Config,
+    pub deployment: ResolvedDeployment,
+    pub results: Vec<RuleResult>,
+    pub generated_at: String,
+    pub gate_options: crate::exit::GateOptions,
+}
+
+impl Report {
+    pub fn build(input: ReportInput<'_>) -> Report {
+        let ReportInput {
+            rules,
+            facts,
+            config,
+            deployment,
+            results,
+            generated_at,
+            gate_options,
+        } = input;
+        let score = crate::score::score(&results, &deployment);
+        let arch = if deployment.is_active_active() {
+            crate::config::Architecture::ActiveActive
+        } else {
+            crate::config::Architecture::WarmStandby
+        };
+        let rules_info = rules
+            .rules
+            .values()
+            .filter(|r| !config.rules.get(&r.id).is_some_and(|o| o.disabled))
+            .map(|r| RuleInfo {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                area: r.area,
+                severity: config
+                    .rules
+                    .get(&r.id)
+                    .and_then(|o| o.severity)
+                    .unwrap_or_else(|| r.severity.for_architecture(arch)),
+                guide: r.guide.clone(),
+                rationale: r.rationale.clone(),
+                remediation: r.remediation.clone(),
+                source: r.source.clone(),
+            })
+            .collect();
+        let mut collection = CollectionSummary::default();
+        for a in &facts.accounts {
+            for s in &a.collection {
+                match s.status {
+                    crate::facts::CollectionOutcome::Ok => collection.ok += 1,
+                    crate::facts::CollectionOutcome::Failed => {
+                        collection.failed.push(AccountCollectionStatus {
+                            account_id: a.account_id.clone(),
+                            status: s.clone(),
+                        })
+                    }
+                }
+            }
+        }
+        let channels: serde_json::Map<String, serde_json::Value> = facts
+            .accounts
+            .iter()
+            .map(|a| {
+                (
+                    a.account_id.clone(),
+                    crate::engine::input::channels(config, &deployment, a),
+                )
+            })
+            .collect();
+        let gate = crate::exit::gate(&gate_options, &results, &score);
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION,
+            tool: Tool {
+                name: "msgready".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            generated_at,
+            facts: FactsInfo {
+                collected_at: facts.collected_at.clone(),
+                complete: facts.complete,
+                tool_version: facts.tool_version.clone(),
+                accounts: facts.accounts.iter().map(|a| a.account_id.clone()).collect(),
+            },
+            deployment,
+            settings: Settings {
+                thresholds: serde_json::to_value(&config.thresholds).unwrap_or_default(),
+                targets: serde_json::to_value(&config.targets).unwrap_or_default(),
+                channels: serde_json::Value::Object(channels),
+                rule_overrides: serde_json::to_value(&config.rules).unwrap_or_default(),
+            },
+            collection,
+            score,
+            gate,
+            rules: rules_info,
+            results,
+        }
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Failing results, most severe first, then by rule, Region and resource.
+    pub fn findings(&self) -> Vec<&RuleResult> {
+        let mut f: Vec<&RuleResult> = self
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Fail)
+            .collect();
+        f.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.rule_id.cmp(&b.rule_id))
+                .then_with(|| a.region.cmp(&b.region))
+                .then_with(|| a.resource.cmp(&b.resource))
+        });
+        f
+    }
+
+    pub fn json_schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(Report)).expect("schema serialises")
+    }
+}

@@ -1,0 +1,188 @@
+//! The terminal summary: score, per-area and per-Region tables, verdicts, top findings.
+//! Colour only on a TTY (and never with NO_COLOR); everything from AWS is stripped of
+//! control characters so a resource name cannot move the cursor or recolour the screen.
+
+use super::Report;
+use crate::rules_meta::{Severity, Status};
+use crate::score::{ScoreFigure, VerdictKind};
+use std::fmt::Write;
+
+pub struct Style {
+    pub colour: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.colour {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn sev(&self, s: Severity) -> String {
+        let label = format!("{:<8}", s.as_str().to_uppercase());
+        match s {
+            Severity::Critical => self.paint("1;31", &label),
+            Severity::High => self.paint("31", &label),
+            Severity::Medium => self.paint("33", &label),
+            Severity::Low => self.paint("36", &label),
+            Severity::Info => self.paint("2", &label),
+        }
+    }
+}
+
+/// Removes control characters (ESC, BEL, CR, ...) from untrusted text.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into())
+}
+
+fn row(name: &str, f: &ScoreFigure) -> String {
+    format!(
+        "  {:<11}{:>7}{:>10}{:>7}{:>7}{:>14}{:>7}\n",
+        name,
+        pct(f.score),
+        f.coverage.map(|c| format!("{c:.1}%")).unwrap_or_else(|| "-".into()),
+        f.counts.pass,
+        f.counts.fail,
+        f.counts.not_assessed,
+        f.counts.not_applicable
+    )
+}
+
+const TOP: usize = 15;
+
+pub fn render(report: &Report, style: &Style) -> String {
+    let mut o = String::new();
+    let d = &report.deployment;
+    let _ = writeln!(
+        o,
+        "{} {} — {} deployment, primary {}, {} account(s), facts from {}",
+        style.bold("msgready"),
+        report.tool.version,
+        d.architecture,
+        d.primary,
+        report.facts.accounts.len(),
+        report.facts.collected_at.as_deref().unwrap_or("an unknown time")
+    );
+    if !report.facts.complete {
+        let _ = writeln!(o, "{}", style.paint("33", "The fact snapshot is INCOMPLETE (collection was interrupted)."));
+    }
+    let ov = &report.score.overall;
+    let _ = writeln!(
+        o,
+        "\n{}  {} / 100    coverage {}%    pass {}, fail {}, not assessed {}, not applicable {}, waived {}\n",
+        style.bold("Score"),
+        style.bold(&pct(ov.score)),
+        pct(ov.coverage),
+        ov.counts.pass,
+        ov.counts.fail,
+        ov.counts.not_assessed,
+        ov.counts.not_applicable,
+        ov.counts.waived
+    );
+    let header = format!(
+        "  {:<11}{:>7}{:>10}{:>7}{:>7}{:>14}{:>7}\n",
+        "", "score", "coverage", "pass", "fail", "not assessed", "n/a"
+    );
+    o.push_str(&style.bold(&header.replacen("           ", "Area       ", 1)));
+    for (area, f) in &report.score.by_area {
+        if f.counts.pass + f.counts.fail + f.counts.not_assessed + f.counts.waived + f.counts.not_applicable > 0 {
+            o.push_str(&row(area.as_str(), f));
+        }
+    }
+    o.push('\n');
+    o.push_str(&style.bold(&header.replacen("           ", "Region     ", 1)));
+    for r in &d.regions {
+        if let Some(f) = report.score.by_region.get(&r.name) {
+            o.push_str(&row(&r.name, f));
+        }
+    }
+    if !report.score.verdicts.is_empty() {
+        o.push_str(&format!("\n{}\n", style.bold("Failover readiness")));
+        for v in &report.score.verdicts {
+            let mark = match v.verdict {
+                VerdictKind::Ready => style.paint("32", "READY    "),
+                VerdictKind::AtRisk => style.paint("33", "AT RISK  "),
+                VerdictKind::NotReady => style.paint("1;31", "NOT READY"),
+                VerdictKind::Unknown => style.paint("35", "UNKNOWN  "),
+            };
+            let _ = writeln!(o, "  {mark}  {}", v.summary);
+        }
+    }
+    let findings = report.findings();
+    if !findings.is_empty() {
+        let _ = writeln!(o, "\n{} ({} failing)", style.bold("Top findings"), findings.len());
+        for f in findings.iter().take(TOP) {
+            let _ = writeln!(
+                o,
+                "  {} {:<11}{:<11} {}",
+                style.sev(f.severity),
+                f.rule_id,
+                f.region,
+                clean(&f.message)
+            );
+        }
+        if findings.len() > TOP {
+            let _ = writeln!(o, "  ... and {} more in the JSON report", findings.len() - TOP);
+        }
+    }
+    let unassessed: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::NotAssessed)
+        .collect();
+    if !unassessed.is_empty() {
+        let _ = writeln!(o, "\n{} ({})", style.bold("Not assessed"), unassessed.len());
+        for r in unassessed.iter().take(TOP) {
+            let _ = writeln!(o, "  {:<11}{:<11} {}", r.rule_id, r.region, clean(&r.message));
+        }
+        if unassessed.len() > TOP {
+            let _ = writeln!(o, "  ... and {} more", unassessed.len() - TOP);
+        }
+    }
+    if !report.collection.failed.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n{}: {} call(s) failed, {} succeeded",
+            style.bold("Collection"),
+            report.collection.failed.len(),
+            report.collection.ok
+        );
+        for f in report.collection.failed.iter().take(TOP) {
+            let s = &f.status;
+            let _ = writeln!(
+                o,
+                "  {} {}:{} in {}: {}",
+                f.account_id,
+                s.service,
+                s.operation,
+                s.region,
+                clean(s.reason.map(|r| r.describe()).unwrap_or("failed"))
+            );
+        }
+    }
+    let g = &report.gate;
+    let fail_on = g.options.fail_on.map(|s| s.to_string()).unwrap_or_else(|| "none".into());
+    if g.failed {
+        let _ = writeln!(o, "\n{} {}", style.paint("1;31", "Gate FAILED:"), g.reasons.join("; "));
+    } else if g.not_assessed > 0 {
+        let _ = writeln!(
+            o,
+            "\n{} no failure at or above {fail_on}, but {} result(s) could not be assessed",
+            style.paint("35", "Gate INCOMPLETE:"),
+            g.not_assessed
+        );
+    } else {
+        let _ = writeln!(o, "\n{} no failure at or above {fail_on}", style.paint("32", "Gate passed:"));
+    }
+    o
+}

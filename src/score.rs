@@ -1,0 +1,294 @@
+//! Scoring, in one place.
+//!
+//! score = 100 × Σ weight(pass) ÷ Σ weight(pass + fail), overall, per area, per Region.
+//! Coverage = assessed ÷ applicable (by count) is reported beside the score, never folded
+//! into it: a scan that could read little should look incomplete, not good or bad.
+
+use crate::engine::input::ResolvedDeployment;
+use crate::engine::RuleResult;
+use crate::rules_meta::{Area, Severity, Status, ALL_AREAS};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub fn weight(s: Severity) -> u32 {
+    match s {
+        Severity::Critical => 10,
+        Severity::High => 5,
+        Severity::Medium => 2,
+        Severity::Low => 1,
+        Severity::Info => 0,
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Counts {
+    pub pass: u64,
+    pub fail: u64,
+    pub not_assessed: u64,
+    pub not_applicable: u64,
+    pub waived: u64,
+}
+
+impl Counts {
+    fn add(&mut self, s: Status) {
+        match s {
+            Status::Pass => self.pass += 1,
+            Status::Fail => self.fail += 1,
+            Status::NotAssessed => self.not_assessed += 1,
+            Status::NotApplicable => self.not_applicable += 1,
+            Status::Waived => self.waived += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ScoreFigure {
+    /// 0–100, one decimal; `None` when nothing weighted was assessed.
+    pub score: Option<f64>,
+    /// Percentage of applicable results that could be assessed; `None` when nothing applies.
+    pub coverage: Option<f64>,
+    pub counts: Counts,
+    pub weighted_pass: u64,
+    pub weighted_assessed: u64,
+}
+
+#[derive(Debug, Default)]
+struct Acc {
+    counts: Counts,
+    wpass: u64,
+    wassessed: u64,
+}
+
+impl Acc {
+    fn add(&mut self, r: &RuleResult) {
+        self.counts.add(r.status);
+        let w = u64::from(weight(r.severity));
+        match r.status {
+            Status::Pass => {
+                self.wpass += w;
+                self.wassessed += w;
+            }
+            Status::Fail => self.wassessed += w,
+            // Waived results leave the score: they are accepted risk, neither pass nor fail.
+            _ => {}
+        }
+    }
+
+    fn finish(self) -> ScoreFigure {
+        let c = &self.counts;
+        let assessed = c.pass + c.fail + c.waived;
+        let applicable = assessed + c.not_assessed;
+        ScoreFigure {
+            score: (self.wassessed > 0).then(|| round1(100.0 * self.wpass as f64 / self.wassessed as f64)),
+            coverage: (applicable > 0).then(|| round1(100.0 * assessed as f64 / applicable as f64)),
+            counts: self.counts,
+            weighted_pass: self.wpass,
+            weighted_assessed: self.wassessed,
+        }
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictKind {
+    /// No failing result at medium or above, and everything at high or above assessed.
+    Ready,
+    /// Failing results at high or medium: failover works but degrades.
+    AtRisk,
+    /// A critical failure: failing over now would stop messages or break compliance.
+    NotReady,
+    /// No critical failure, but results at high or above could not be assessed.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Verdict {
+    pub region: String,
+    pub role: String,
+    pub verdict: VerdictKind,
+    /// One sentence for the person deciding whether to fail over.
+    pub summary: String,
+    /// Failing results by severity.
+    pub failing: BTreeMap<Severity, u64>,
+    pub not_assessed: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Score {
+    pub overall: ScoreFigure,
+    pub by_area: BTreeMap<Area, ScoreFigure>,
+    pub by_region: BTreeMap<String, ScoreFigure>,
+    /// One verdict per standby or active Region.
+    pub verdicts: Vec<Verdict>,
+}
+
+pub fn score(results: &[RuleResult], deployment: &ResolvedDeployment) -> Score {
+    let mut overall = Acc::default();
+    let mut by_area: BTreeMap<Area, Acc> = ALL_AREAS.iter().map(|a| (*a, Acc::default())).collect();
+    let mut by_region: BTreeMap<String, Acc> = deployment
+        .names()
+        .map(|n| (n.to_string(), Acc::default()))
+        .collect();
+    for r in results {
+        overall.add(r);
+        by_area.entry(r.area).or_default().add(r);
+        by_region.entry(r.region.clone()).or_default().add(r);
+    }
+    let verdicts = deployment
+        .regions
+        .iter()
+        .filter(|r| r.name != deployment.primary)
+        .map(|r| verdict(&r.name, &r.role, results))
+        .collect();
+    Score {
+        overall: overall.finish(),
+        by_area: by_area.into_iter().map(|(k, v)| (k, v.finish())).collect(),
+        by_region: by_region.into_iter().map(|(k, v)| (k, v.finish())).collect(),
+        verdicts,
+    }
+}
+
+fn verdict(region: &str, role: &str, results: &[RuleResult]) -> Verdict {
+    let mut failing: BTreeMap<Severity, u64> = BTreeMap::new();
+    let mut not_assessed = 0;
+    let mut unassessed_serious = 0;
+    for r in results.iter().filter(|r| r.region == region) {
+        match r.status {
+            Status::Fail => *failing.entry(r.severity).or_default() += 1,
+            Status::NotAssessed => {
+                not_assessed += 1;
+                if r.severity >= Severity::High {
+                    unassessed_serious += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let n = |s: Severity| failing.get(&s).copied().unwrap_or(0);
+    let kind = if n(Severity::Critical) > 0 {
+        VerdictKind::NotReady
+    } else if n(Severity::High) + n(Severity::Medium) > 0 {
+        VerdictKind::AtRisk
+    } else if unassessed_serious > 0 {
+        VerdictKind::Unknown
+    } else {
+        VerdictKind::Ready
+    };
+    let fails: Vec<String> = Severity::ALL
+        .iter()
+        .filter(|s| n(**s) > 0)
+        .map(|s| format!("{} {s}", n(*s)))
+        .collect();
+    let head = match kind {
+        VerdictKind::NotReady => "not ready to take traffic",
+        VerdictKind::AtRisk => "can take traffic, degraded",
+        VerdictKind::Unknown => "readiness unknown",
+        VerdictKind::Ready => "ready to take traffic",
+    };
+    let mut summary = format!("{region} ({role}): {head}");
+    if !fails.is_empty() {
+        summary.push_str(&format!("; failing: {}", fails.join(", ")));
+    }
+    if not_assessed > 0 {
+        summary.push_str(&format!("; {not_assessed} result(s) not assessed"));
+    }
+    summary.push('.');
+    Verdict {
+        region: region.into(),
+        role: role.into(),
+        verdict: kind,
+        summary,
+        failing,
+        not_assessed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::input::ResolvedRegion;
+
+    fn dep() -> ResolvedDeployment {
+        ResolvedDeployment {
+            architecture: "warm-standby".into(),
+            primary: "us-east-1".into(),
+            regions: vec![
+                ResolvedRegion { name: "us-east-1".into(), role: "primary".into() },
+                ResolvedRegion { name: "us-west-2".into(), role: "standby".into() },
+            ],
+        }
+    }
+
+    fn r(sev: Severity, status: Status, area: Area, region: &str) -> RuleResult {
+        RuleResult {
+            rule_id: "X-001".into(),
+            area,
+            severity: sev,
+            account_id: "1".into(),
+            region: region.into(),
+            resource: "-".into(),
+            arn: None,
+            status,
+            message: String::new(),
+            remediation: None,
+            figures: None,
+        }
+    }
+
+    #[test]
+    fn weighted_arithmetic() {
+        // pass critical (10) + pass low (1) + fail high (5) => 11 / 16 = 68.75 -> 68.8
+        let results = vec![
+            r(Severity::Critical, Status::Pass, Area::Email, "us-west-2"),
+            r(Severity::Low, Status::Pass, Area::Sms, "us-west-2"),
+            r(Severity::High, Status::Fail, Area::Sms, "us-west-2"),
+            r(Severity::High, Status::NotAssessed, Area::Sms, "us-west-2"),
+            r(Severity::High, Status::NotApplicable, Area::Sms, "us-west-2"),
+        ];
+        let s = score(&results, &dep());
+        assert_eq!(s.overall.score, Some(68.8));
+        assert_eq!(s.overall.weighted_pass, 11);
+        assert_eq!(s.overall.weighted_assessed, 16);
+        // 3 assessed of 4 applicable: not_applicable is out, not_assessed is in.
+        assert_eq!(s.overall.coverage, Some(75.0));
+        assert_eq!(s.by_area[&Area::Email].score, Some(100.0));
+        assert_eq!(s.by_area[&Area::Sms].score, Some(16.7));
+        assert_eq!(s.by_area[&Area::Voice].score, None);
+        assert_eq!(s.by_region["us-east-1"].coverage, None);
+        assert_eq!(s.verdicts.len(), 1);
+        assert_eq!(s.verdicts[0].verdict, VerdictKind::AtRisk);
+    }
+
+    #[test]
+    fn not_assessed_never_counts_as_pass() {
+        let results = vec![
+            r(Severity::Critical, Status::NotAssessed, Area::Email, "us-west-2"),
+            r(Severity::Low, Status::Fail, Area::Email, "us-west-2"),
+        ];
+        let s = score(&results, &dep());
+        assert_eq!(s.overall.score, Some(0.0));
+        assert_eq!(s.overall.coverage, Some(50.0));
+        assert_eq!(s.verdicts[0].verdict, VerdictKind::Unknown);
+    }
+
+    #[test]
+    fn critical_fail_is_not_ready() {
+        let results = vec![r(Severity::Critical, Status::Fail, Area::Sms, "us-west-2")];
+        let s = score(&results, &dep());
+        assert_eq!(s.verdicts[0].verdict, VerdictKind::NotReady);
+        assert!(s.verdicts[0].summary.contains("1 critical"), "{}", s.verdicts[0].summary);
+    }
+
+    #[test]
+    fn info_only_has_no_score() {
+        let results = vec![r(Severity::Info, Status::Fail, Area::Ops, "us-west-2")];
+        let s = score(&results, &dep());
+        assert_eq!(s.overall.score, None);
+        assert_eq!(s.verdicts[0].verdict, VerdictKind::Ready);
+    }
+}
