@@ -95,10 +95,17 @@ impl<'a> Evaluator<'a> {
         now: &str,
     ) -> Result<Vec<RuleResult>> {
         let mut out = Vec::new();
+        // MSGREADY_RULE_TIMINGS=1 prints where evaluation time goes (rule authors, benchmarks).
+        let timings = std::env::var_os("MSGREADY_RULE_TIMINGS").is_some();
         for account in &facts.accounts {
+            let t = std::time::Instant::now();
             let input = input::build(config, deployment, account, now);
             self.engine.set_input(input::to_rego(&input));
+            if timings {
+                eprintln!("input for {}: {:?}", account.account_id, t.elapsed());
+            }
             for rule in &self.rules {
+                let t = std::time::Instant::now();
                 let severity = config
                     .rules
                     .get(&rule.id)
@@ -119,6 +126,9 @@ impl<'a> Evaluator<'a> {
                         message: e.to_string(),
                     })?;
                 let raw = parse_results(rule, &raw, deployment)?;
+                if timings {
+                    eprintln!("{}: {:?} ({} results)", rule.id, t.elapsed(), raw.len());
+                }
                 out.extend(assemble(rule, severity, account, deployment, raw));
             }
         }

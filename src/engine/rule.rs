@@ -210,11 +210,14 @@ pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagn
     let package = package_for(&id);
     let declared = raw
         .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'));
+        .enumerate()
+        .map(|(i, l)| (i, l.trim()))
+        .find(|(_, l)| !l.is_empty() && !l.starts_with('#'));
+    let declared_line = rego_start + first_line_offset + declared.map_or(0, |(i, _)| i);
+    let declared = declared.map(|(_, l)| l);
     if declared != Some(&format!("package {package}")) {
         problems.push(diag(
-            Some(rego_start),
+            Some(declared_line),
             format!("rego must begin with `package {package}` (found `{}`)", declared.unwrap_or("")),
         ));
     }
@@ -309,9 +312,9 @@ impl RuleSet {
                 Err(mut d) => problems.append(&mut d),
             }
         }
-        if problems.is_empty() {
-            problems = self.compile_problems();
-        }
+        // Rules that parsed are compiled even when other files have problems, so that one
+        // run reports everything.
+        problems.extend(self.compile_problems());
         if problems.is_empty() {
             Ok(())
         } else {
@@ -363,27 +366,26 @@ impl RuleSet {
     }
 }
 
-/// regorus messages look like `file:line:col: error: ...` followed by a source excerpt; keep
-/// the location as ours and the first line as the message.
+/// regorus reports `--> file:line:col`, a source excerpt, then `error: message`; keep the
+/// location as ours and the `error:` line as the message.
 fn rego_diagnostic(file: &str, message: &str) -> Diagnostic {
-    let first = message.lines().next().unwrap_or(message).trim();
-    let rest = first.strip_prefix(file).and_then(|r| r.strip_prefix(':'));
-    if let Some(rest) = rest {
-        let mut parts = rest.splitn(3, ':');
-        if let (Some(line), Some(_col), Some(msg)) = (parts.next(), parts.next(), parts.next()) {
-            if let Ok(line) = line.trim().parse::<usize>() {
-                return Diagnostic {
-                    file: file.into(),
-                    line: Some(line),
-                    message: format!("rego: {}", msg.trim()),
-                };
-            }
-        }
-    }
+    let marker = format!("--> {file}:");
+    let line = message.find(&marker).and_then(|i| {
+        message[i + marker.len()..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse::<usize>().ok())
+    });
+    let text = message
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("error:"))
+        .map(str::trim)
+        .unwrap_or_else(|| message.lines().next().unwrap_or(message).trim());
     Diagnostic {
         file: file.into(),
-        line: None,
-        message: format!("rego: {}", message.trim()),
+        line,
+        message: format!("rego: {text}"),
     }
 }
 

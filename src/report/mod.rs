@@ -1,6 +1,11 @@
 //! The one `Report` every output format is converted from. The JSON format *is* this struct.
 
+pub mod asff;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod terminal;
 
 use crate::config::Config;

@@ -1,0 +1,598 @@
+//! The HTML report: one self-contained file (inline CSS, JS and SVG; nothing fetched when it is
+//! opened), rendered with handlebars in strict mode with HTML escaping on.
+//!
+//! The templates under `reports/` are embedded in the binary; `--templates DIR` replaces any of
+//! them file by file (mdBook's approach). Everything the templates see is prepared here, so a
+//! template only lays out: numbers are formatted, strings from AWS are stripped of control
+//! characters ([`clean`]) and handlebars escapes them on output. A Content-Security-Policy with
+//! the hashes of the inline style and script stops any other script, style or request.
+
+use super::terminal::clean;
+use super::Report;
+use crate::engine::RuleResult;
+use crate::error::{Error, Result};
+use crate::rules_meta::{Area, Severity, Status, ALL_AREAS};
+use crate::score::{ScoreFigure, VerdictKind};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// (file name, built-in text) of every template file. `report.hbs` is the page; the other
+/// `.hbs` files are partials named after their stem; `style.css` and `script.js` are inlined.
+pub const TEMPLATE_FILES: &[(&str, &str)] = &[
+    ("report.hbs", include_str!("../../reports/report.hbs")),
+    ("bars.hbs", include_str!("../../reports/bars.hbs")),
+    ("failover.hbs", include_str!("../../reports/failover.hbs")),
+    ("findings.hbs", include_str!("../../reports/findings.hbs")),
+    ("style.css", include_str!("../../reports/style.css")),
+    ("script.js", include_str!("../../reports/script.js")),
+];
+
+/// Messages listed per area in a failover panel; the rest are counted and left to Findings.
+const FAILOVER_ITEMS: usize = 8;
+
+/// The template files in force: the built-ins, each replaced by DIR's file of the same name.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    files: BTreeMap<&'static str, (String, String)>,
+}
+
+impl Templates {
+    pub fn builtin() -> Templates {
+        Templates {
+            files: TEMPLATE_FILES
+                .iter()
+                .map(|(name, text)| (*name, (format!("built-in {name}"), (*text).to_string())))
+                .collect(),
+        }
+    }
+
+    /// The built-ins overridden by the files in `dir`. A file whose name is not a template's
+    /// is an error, so that a misspelt override is not silently ignored.
+    pub fn with_overrides(dir: &Path) -> Result<Templates> {
+        let io = |e: std::io::Error| Error::Io {
+            path: dir.display().to_string(),
+            source: e,
+        };
+        let mut t = Templates::builtin();
+        let mut unknown = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if !path.is_file() {
+                continue;
+            }
+            let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+            match t.files.iter_mut().find(|(n, _)| **n == name) {
+                Some((_, slot)) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                        path: path.display().to_string(),
+                        source: e,
+                    })?;
+                    *slot = (path.display().to_string(), text);
+                }
+                None => unknown.push(name),
+            }
+        }
+        if !unknown.is_empty() {
+            unknown.sort();
+            let known: Vec<&str> = TEMPLATE_FILES.iter().map(|(n, _)| *n).collect();
+            return Err(Error::Usage(format!(
+                "--templates {}: unknown template file(s) {}; the templates are {}",
+                dir.display(),
+                unknown.join(", "),
+                known.join(", ")
+            )));
+        }
+        Ok(t)
+    }
+
+    fn text(&self, name: &str) -> &str {
+        self.files.get(name).map(|(_, t)| t.as_str()).unwrap_or_default()
+    }
+
+    fn registry(&self) -> Result<handlebars::Handlebars<'static>> {
+        let mut hb = handlebars::Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.set_prevent_indent(true);
+        for (name, (origin, text)) in &self.files {
+            let Some(stem) = name.strip_suffix(".hbs") else {
+                continue;
+            };
+            hb.register_template_string(stem, text)
+                .map_err(|e| Error::Input {
+                    file: origin.clone(),
+                    message: format!("invalid template: {e}"),
+                })?;
+        }
+        Ok(hb)
+    }
+}
+
+pub fn write(report: &Report, dir: &Path, templates: Option<&Path>) -> Result<PathBuf> {
+    let templates = match templates {
+        Some(d) => Templates::with_overrides(d)?,
+        None => Templates::builtin(),
+    };
+    let path = dir.join("report.html");
+    crate::fsutil::write_atomic(&path, render(report, &templates)?.as_bytes())?;
+    Ok(path)
+}
+
+pub fn render(report: &Report, templates: &Templates) -> Result<String> {
+    let hb = templates.registry()?;
+    let ctx = context(report, templates);
+    hb.render("report", &ctx).map_err(|e| Error::Input {
+        file: e
+            .template_name
+            .clone()
+            .map(|t| format!("template {t}.hbs"))
+            .unwrap_or_else(|| "template".into()),
+        message: format!("cannot render the HTML report: {e}"),
+    })
+}
+
+/// A CSP source for inline content: `'sha256-BASE64'`.
+fn csp_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    format!("'sha256-{}'", data_encoding::BASE64.encode(&digest))
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into())
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())
+}
+
+fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Fail => "fail",
+        Status::NotAssessed => "not assessed",
+        Status::Waived => "waived",
+        Status::Pass => "pass",
+        Status::NotApplicable => "not applicable",
+    }
+}
+
+fn verdict_label(v: VerdictKind) -> (&'static str, &'static str) {
+    match v {
+        VerdictKind::Ready => ("ready", "READY"),
+        VerdictKind::AtRisk => ("at_risk", "AT RISK"),
+        VerdictKind::NotReady => ("not_ready", "NOT READY"),
+        VerdictKind::Unknown => ("unknown", "UNKNOWN"),
+    }
+}
+
+fn figure(f: &ScoreFigure) -> Value {
+    let c = &f.counts;
+    json!({
+        "score": num(f.score),
+        "coverage": pct(f.coverage),
+        "pass": c.pass, "fail": c.fail, "not_assessed": c.not_assessed,
+        "not_applicable": c.not_applicable, "waived": c.waived,
+    })
+}
+
+/// A horizontal bar chart as SVG geometry: one row per figure, bar length = score.
+fn bars(rows: Vec<(String, &ScoreFigure)>) -> Value {
+    const ROW: u32 = 26;
+    let bars: Vec<Value> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (label, f))| {
+            let y = i as u32 * ROW;
+            let class = match f.score {
+                None => "none",
+                Some(s) if s >= 90.0 => "good",
+                Some(s) if s >= 70.0 => "fair",
+                Some(_) => "poor",
+            };
+            json!({
+                "label": clean(label),
+                "y": y,
+                "text_y": y + 17,
+                "width": format!("{:.1}", f.score.unwrap_or(0.0) * 3.0),
+                "class": class,
+                "score": num(f.score),
+                "coverage": pct(f.coverage),
+                "fail": f.counts.fail,
+                "not_assessed": f.counts.not_assessed,
+            })
+        })
+        .collect();
+    json!({ "height": (rows.len() as u32 * ROW).max(ROW), "bars": bars })
+}
+
+fn has_results(f: &ScoreFigure) -> bool {
+    let c = &f.counts;
+    c.pass + c.fail + c.not_assessed + c.not_applicable + c.waived > 0
+}
+
+/// Region × channel: the worst status of that channel's results in that Region.
+fn matrix(report: &Report) -> Value {
+    let channels = [Area::Email, Area::Sms, Area::Voice, Area::Push];
+    let rows: Vec<Value> = report
+        .deployment
+        .regions
+        .iter()
+        .map(|region| {
+            let cells: Vec<Value> = channels
+                .iter()
+                .map(|area| {
+                    let mine = report
+                        .results
+                        .iter()
+                        .filter(|r| r.area == *area && r.region == region.name);
+                    // Status orders fail < not_assessed < waived < pass < not_applicable.
+                    let worst = mine.clone().map(|r| r.status).min();
+                    let fails = mine.filter(|r| r.status == Status::Fail).count();
+                    match worst {
+                        Some(s) => json!({
+                            "class": s.as_str(),
+                            "label": status_label(s),
+                            "fails": fails,
+                        }),
+                        None => json!({ "class": "none", "label": "no checks", "fails": 0 }),
+                    }
+                })
+                .collect();
+            json!({ "region": clean(&region.name), "role": clean(&region.role), "cells": cells })
+        })
+        .collect();
+    json!({ "channels": channels.iter().map(|a| a.as_str()).collect::<Vec<_>>(), "rows": rows })
+}
+
+fn resource_of(r: &RuleResult) -> String {
+    clean(r.arn.as_deref().unwrap_or(&r.resource))
+}
+
+/// For each Region that would take traffic: what would stop or degrade there, from its results.
+fn failover(report: &Report) -> Vec<Value> {
+    report
+        .score
+        .verdicts
+        .iter()
+        .map(|v| {
+            let in_region: Vec<&RuleResult> =
+                report.results.iter().filter(|r| r.region == v.region).collect();
+            let mut areas = Vec::new();
+            for area in ALL_AREAS {
+                let mut fails: Vec<&&RuleResult> = in_region
+                    .iter()
+                    .filter(|r| r.area == area && r.status == Status::Fail)
+                    .collect();
+                let unassessed = in_region
+                    .iter()
+                    .filter(|r| r.area == area && r.status == Status::NotAssessed)
+                    .count();
+                if fails.is_empty() && unassessed == 0 {
+                    continue;
+                }
+                fails.sort_by(|a, b| {
+                    b.severity
+                        .cmp(&a.severity)
+                        .then_with(|| a.rule_id.cmp(&b.rule_id))
+                        .then_with(|| a.resource.cmp(&b.resource))
+                });
+                let worst = fails.first().map(|r| r.severity);
+                let (impact, impact_label) = match worst {
+                    Some(Severity::Critical) => ("stops", "would stop working or break compliance"),
+                    Some(Severity::High | Severity::Medium) => ("degrades", "would work, degraded"),
+                    Some(_) => ("minor", "minor gaps"),
+                    None => ("unknown", "could not be checked"),
+                };
+                let items: Vec<Value> = fails
+                    .iter()
+                    .take(FAILOVER_ITEMS)
+                    .map(|r| {
+                        json!({
+                            "severity": r.severity.as_str(),
+                            "rule_id": clean(&r.rule_id),
+                            "message": clean(&r.message),
+                        })
+                    })
+                    .collect();
+                areas.push(json!({
+                    "area": area.as_str(),
+                    "impact": impact,
+                    "impact_label": impact_label,
+                    "fail_count": fails.len(),
+                    "items": items,
+                    "more": fails.len().saturating_sub(FAILOVER_ITEMS),
+                    "not_assessed": unassessed,
+                }));
+            }
+            let (class, label) = verdict_label(v.verdict);
+            json!({
+                "region": clean(&v.region),
+                "role": clean(&v.role),
+                "verdict": class,
+                "verdict_label": label,
+                "summary": clean(&v.summary),
+                "coverage": pct(report.score.by_region.get(&v.region).and_then(|f| f.coverage)),
+                "areas": areas,
+                "clear": areas.is_empty(),
+            })
+        })
+        .collect()
+}
+
+/// A figure from a rule's `figures`, as text.
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "—".into(),
+        Some(Value::String(s)) => clean(s),
+        Some(other) => clean(&other.to_string()),
+    }
+}
+
+/// The implied RPO per data class, from OPS-004's results.
+fn rpo(report: &Report) -> Value {
+    let rows: Vec<Value> = report
+        .results
+        .iter()
+        .filter(|r| r.rule_id == "OPS-004")
+        .map(|r| {
+            let f = r.figures.as_ref();
+            let get = |k: &str| f.and_then(|f| f.get(k));
+            let implied = match get("implied_rpo") {
+                Some(Value::String(_)) => show(get("implied_rpo")),
+                _ => match get("implied_rpo_minutes") {
+                    Some(Value::Null) | None => "—".into(),
+                    Some(m) => format!("{} min", show(Some(m))),
+                },
+            };
+            let target = match get("target_minutes") {
+                Some(Value::Null) | None => "—".into(),
+                Some(m) => format!("{} min", show(Some(m))),
+            };
+            json!({
+                "region": clean(&r.region),
+                "account": clean(&r.account_id),
+                "data_class": show(get("data_class")),
+                "implied": implied,
+                "target": target,
+                "basis": show(get("basis")),
+                "status": r.status.as_str(),
+                "status_label": status_label(r.status),
+                "message": clean(&r.message),
+            })
+        })
+        .collect();
+    json!({ "assessed": !rows.is_empty(), "rows": rows })
+}
+
+/// Findings (fail, waived, not assessed) grouped area → severity → rule, each rule's
+/// rationale and remediation once, rows kept to four cells.
+fn findings(report: &Report) -> (Value, BTreeMap<Status, usize>) {
+    let mut groups: BTreeMap<Area, BTreeMap<std::cmp::Reverse<Severity>, BTreeMap<&str, Vec<&RuleResult>>>> =
+        BTreeMap::new();
+    let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
+    for r in &report.results {
+        if !matches!(r.status, Status::Fail | Status::Waived | Status::NotAssessed) {
+            continue;
+        }
+        *counts.entry(r.status).or_default() += 1;
+        groups
+            .entry(r.area)
+            .or_default()
+            .entry(std::cmp::Reverse(r.severity))
+            .or_default()
+            .entry(r.rule_id.as_str())
+            .or_default()
+            .push(r);
+    }
+    let multi_account = report.facts.accounts.len() > 1;
+    let areas: Vec<Value> = groups
+        .into_iter()
+        .map(|(area, sevs)| {
+            let sevs: Vec<Value> = sevs
+                .into_iter()
+                .map(|(std::cmp::Reverse(sev), rules)| {
+                    let rules: Vec<Value> = rules
+                        .into_iter()
+                        .map(|(id, mut rows)| {
+                            rows.sort_by(|a, b| {
+                                (a.status, &a.region, &a.account_id, &a.resource)
+                                    .cmp(&(b.status, &b.region, &b.account_id, &b.resource))
+                            });
+                            let info = report.rule(id);
+                            let rows: Vec<Value> = rows
+                                .iter()
+                                .map(|r| {
+                                    let res = if multi_account {
+                                        format!("{} {}", clean(&r.account_id), resource_of(r))
+                                    } else {
+                                        resource_of(r)
+                                    };
+                                    json!({
+                                        "s": r.status.as_str(),
+                                        "sl": status_label(r.status),
+                                        "r": clean(&r.region),
+                                        "res": res,
+                                        "msg": clean(&r.message),
+                                    })
+                                })
+                                .collect();
+                            json!({
+                                "id": clean(id),
+                                "title": info.map(|i| i.title.clone()).unwrap_or_default(),
+                                "guide": info.map(|i| i.guide.clone()).unwrap_or_default(),
+                                "rationale": info.map(|i| i.rationale.trim().to_string()).unwrap_or_default(),
+                                "remediation": info.map(|i| i.remediation.trim().to_string()).unwrap_or_default(),
+                                "source": info.map(|i| i.source.clone()).unwrap_or_default(),
+                                "count": rows.len(),
+                                "rows": rows,
+                            })
+                        })
+                        .collect();
+                    json!({ "severity": sev.as_str(), "rules": rules })
+                })
+                .collect();
+            json!({ "area": area.as_str(), "severities": sevs })
+        })
+        .collect();
+    (json!(areas), counts)
+}
+
+fn filters(report: &Report, counts: &BTreeMap<Status, usize>) -> Value {
+    let statuses: Vec<Value> = [Status::Fail, Status::NotAssessed, Status::Waived]
+        .iter()
+        .map(|s| json!({ "value": s.as_str(), "label": status_label(*s), "count": counts.get(s).copied().unwrap_or(0) }))
+        .collect();
+    let severities: Vec<Value> = Severity::ALL
+        .iter()
+        .map(|s| json!({ "value": s.as_str(), "label": s.as_str() }))
+        .collect();
+    let regions: Vec<Value> = report
+        .deployment
+        .regions
+        .iter()
+        .map(|r| json!({ "value": clean(&r.name), "label": clean(&r.name) }))
+        .collect();
+    let areas: Vec<Value> = ALL_AREAS
+        .iter()
+        .map(|a| json!({ "value": a.as_str(), "label": a.as_str() }))
+        .collect();
+    json!({ "statuses": statuses, "severities": severities, "regions": regions, "areas": areas })
+}
+
+fn rules_table(report: &Report) -> Vec<Value> {
+    report
+        .rules
+        .iter()
+        .map(|rule| {
+            let mut c: BTreeMap<Status, u64> = BTreeMap::new();
+            for r in report.results.iter().filter(|r| r.rule_id == rule.id) {
+                *c.entry(r.status).or_default() += 1;
+            }
+            let n = |s| c.get(&s).copied().unwrap_or(0);
+            json!({
+                "id": rule.id, "title": rule.title, "area": rule.area.as_str(),
+                "severity": rule.severity.as_str(),
+                "pass": n(Status::Pass), "fail": n(Status::Fail),
+                "not_assessed": n(Status::NotAssessed), "not_applicable": n(Status::NotApplicable),
+                "waived": n(Status::Waived),
+            })
+        })
+        .collect()
+}
+
+fn pretty(v: &Value) -> String {
+    clean_keep_newlines(&serde_json::to_string_pretty(v).unwrap_or_default())
+}
+
+fn clean_keep_newlines(s: &str) -> String {
+    s.lines().map(clean).collect::<Vec<_>>().join("\n")
+}
+
+fn context(report: &Report, templates: &Templates) -> Value {
+    let css = templates.text("style.css");
+    let js = templates.text("script.js");
+    let ov = &report.score.overall;
+    let g = &report.gate;
+    let (gate_class, gate_label) = if g.failed {
+        ("failed", "Gate failed")
+    } else if g.not_assessed > 0 {
+        ("incomplete", "Gate incomplete")
+    } else {
+        ("passed", "Gate passed")
+    };
+    let area_rows: Vec<(String, &ScoreFigure)> = report
+        .score
+        .by_area
+        .iter()
+        .filter(|(_, f)| has_results(f))
+        .map(|(a, f)| (a.as_str().to_string(), f))
+        .collect();
+    let region_rows: Vec<(String, &ScoreFigure)> = report
+        .deployment
+        .regions
+        .iter()
+        .filter_map(|r| {
+            report
+                .score
+                .by_region
+                .get(&r.name)
+                .map(|f| (format!("{} ({})", r.name, r.role), f))
+        })
+        .collect();
+    let (findings, counts) = findings(report);
+    let shown: usize = counts.values().sum();
+    let verdicts: Vec<Value> = report
+        .score
+        .verdicts
+        .iter()
+        .map(|v| {
+            let (class, label) = verdict_label(v.verdict);
+            json!({ "region": clean(&v.region), "verdict": class, "label": label, "summary": clean(&v.summary) })
+        })
+        .collect();
+    let collection: Vec<Value> = report
+        .collection
+        .failed
+        .iter()
+        .map(|f| {
+            let s = &f.status;
+            json!({
+                "account": clean(&f.account_id),
+                "service": clean(&s.service),
+                "region": clean(&s.region),
+                "operation": clean(&s.operation),
+                "reason": s.reason.map(|r| r.describe()).unwrap_or("failed"),
+                "detail": clean(s.detail.as_deref().unwrap_or("")),
+            })
+        })
+        .collect();
+    json!({
+        "csp": format!(
+            "default-src 'none'; style-src {}; script-src {}; img-src data:; base-uri 'none'; form-action 'none'",
+            csp_hash(css),
+            csp_hash(js)
+        ),
+        "css": css,
+        "js": js,
+        "tool": { "name": clean(&report.tool.name), "version": clean(&report.tool.version) },
+        "generated_at": clean(&report.generated_at),
+        "facts": {
+            "collected_at": clean(report.facts.collected_at.as_deref().unwrap_or("an unknown time")),
+            "complete": report.facts.complete,
+            "tool_version": clean(&report.facts.tool_version),
+            "accounts": report.facts.accounts.iter().map(|a| clean(a)).collect::<Vec<_>>(),
+            "account_count": report.facts.accounts.len(),
+        },
+        "deployment": {
+            "architecture": clean(&report.deployment.architecture),
+            "primary": clean(&report.deployment.primary),
+            "regions": report.deployment.regions.iter().map(|r| json!({"name": clean(&r.name), "role": clean(&r.role)})).collect::<Vec<_>>(),
+        },
+        "overall": figure(ov),
+        "gate": {
+            "class": gate_class,
+            "label": gate_label,
+            "reasons": g.reasons.iter().map(|r| clean(r)).collect::<Vec<_>>(),
+            "fail_on": g.options.fail_on.map(|s| s.as_str()).unwrap_or("none"),
+            "min_score": g.options.min_score.map(|s| format!("{s}")).unwrap_or_else(|| "none".into()),
+            "not_assessed": g.not_assessed,
+        },
+        "verdicts": verdicts,
+        "area_chart": bars(area_rows),
+        "region_chart": bars(region_rows),
+        "matrix": matrix(report),
+        "failover": failover(report),
+        "rpo": rpo(report),
+        "filters": filters(report, &counts),
+        "findings": findings,
+        "findings_total": shown,
+        "rules": rules_table(report),
+        "collection": { "ok": report.collection.ok, "failed_count": collection.len(), "failed": collection },
+        "settings": {
+            "thresholds": pretty(&report.settings.thresholds),
+            "targets": pretty(&report.settings.targets),
+            "channels": pretty(&report.settings.channels),
+            "rule_overrides": pretty(&report.settings.rule_overrides),
+        },
+    })
+}

@@ -1,0 +1,174 @@
+//! A short Markdown summary for pull-request comments and `$GITHUB_STEP_SUMMARY`: score,
+//! coverage, gate and failover verdicts, a per-area table, the top findings and what could not
+//! be assessed. Strings from AWS are escaped so that they render as text: no table breaks out,
+//! no link, image, code span or HTML tag is formed.
+
+use super::terminal::clean;
+use super::Report;
+use crate::error::Result;
+use crate::rules_meta::Status;
+use crate::score::{ScoreFigure, VerdictKind};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+const TOP: usize = 20;
+
+/// Escapes untrusted text for Markdown (GitHub flavoured), table cells included: HTML special
+/// characters become entities, Markdown punctuation is backslash-escaped, control characters
+/// (line breaks included) become U+FFFD.
+pub fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in clean(s).chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            // With brackets escaped no link or image can form, so parentheses can stay.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' => {
+                o.push('\\');
+                o.push(c);
+            }
+            // An address or a mention must not notify anyone.
+            '@' => o.push_str("&#64;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into())
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "–".into())
+}
+
+fn verdict_mark(v: VerdictKind) -> &'static str {
+    match v {
+        VerdictKind::Ready => "🟢 **READY**",
+        VerdictKind::AtRisk => "🟠 **AT RISK**",
+        VerdictKind::NotReady => "🔴 **NOT READY**",
+        VerdictKind::Unknown => "🟣 **UNKNOWN**",
+    }
+}
+
+fn row(o: &mut String, name: &str, f: &ScoreFigure) {
+    let c = &f.counts;
+    let _ = writeln!(
+        o,
+        "| {name} | {} | {} | {} | {} | {} | {} |",
+        num(f.score),
+        pct(f.coverage),
+        c.pass,
+        c.fail,
+        c.not_assessed,
+        c.waived
+    );
+}
+
+pub fn to_string(report: &Report) -> String {
+    let mut o = String::new();
+    let ov = &report.score.overall;
+    let g = &report.gate;
+    let gate = if g.failed {
+        "❌ gate failed"
+    } else if g.not_assessed > 0 {
+        "⚠️ gate incomplete"
+    } else {
+        "✅ gate passed"
+    };
+    let _ = writeln!(
+        o,
+        "## msgready: {} / 100, coverage {} — {gate}\n",
+        num(ov.score),
+        pct(ov.coverage)
+    );
+    let d = &report.deployment;
+    let _ = writeln!(
+        o,
+        "{} deployment, primary {}, {} account(s); facts collected {}{}.\n",
+        escape(&d.architecture),
+        escape(&d.primary),
+        report.facts.accounts.len(),
+        escape(report.facts.collected_at.as_deref().unwrap_or("at an unknown time")),
+        if report.facts.complete { "" } else { " (**incomplete** snapshot)" }
+    );
+    let c = &ov.counts;
+    let _ = writeln!(
+        o,
+        "pass {} · fail {} · not assessed {} · not applicable {} · waived {}\n",
+        c.pass, c.fail, c.not_assessed, c.not_applicable, c.waived
+    );
+    for reason in &g.reasons {
+        let _ = writeln!(o, "- {}", escape(reason));
+    }
+    if !g.reasons.is_empty() {
+        o.push('\n');
+    }
+    if !report.score.verdicts.is_empty() {
+        o.push_str("### Failover readiness\n\n");
+        for v in &report.score.verdicts {
+            let _ = writeln!(o, "- {} {}", verdict_mark(v.verdict), escape(&v.summary));
+        }
+        o.push('\n');
+    }
+    o.push_str("### By area\n\n| Area | Score | Coverage | Pass | Fail | Not assessed | Waived |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    for (area, f) in &report.score.by_area {
+        let c = &f.counts;
+        if c.pass + c.fail + c.not_assessed + c.not_applicable + c.waived > 0 {
+            row(&mut o, area.as_str(), f);
+        }
+    }
+    row(&mut o, "**all**", ov);
+    o.push('\n');
+    let findings = report.findings();
+    if findings.is_empty() {
+        o.push_str("### Findings\n\nNo failing result.\n\n");
+    } else {
+        let _ = writeln!(
+            o,
+            "### Top findings ({} of {})\n\n| Severity | Rule | Region | Finding |\n|---|---|---|---|",
+            findings.len().min(TOP),
+            findings.len()
+        );
+        for f in findings.iter().take(TOP) {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                f.severity,
+                escape(&f.rule_id),
+                escape(&f.region),
+                escape(&f.message)
+            );
+        }
+        if findings.len() > TOP {
+            let _ = writeln!(o, "\n… and {} more in the full report.", findings.len() - TOP);
+        }
+        o.push('\n');
+    }
+    let unassessed = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::NotAssessed)
+        .count();
+    let _ = writeln!(
+        o,
+        "**Not assessed:** {unassessed} result(s){}; collection failures: {}.\n",
+        if unassessed > 0 { " (facts missing or unreadable; see the full report)" } else { "" },
+        report.collection.failed.len()
+    );
+    let _ = writeln!(
+        o,
+        "<sub>msgready {} · generated {}</sub>",
+        escape(&report.tool.version),
+        escape(&report.generated_at)
+    );
+    o
+}
+
+pub fn write(report: &Report, dir: &Path) -> Result<PathBuf> {
+    let path = dir.join("report.md");
+    crate::fsutil::write_atomic(&path, to_string(report).as_bytes())?;
+    Ok(path)
+}
