@@ -15,9 +15,17 @@ const REGIONS: [&str; 4] = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast
 fn hashes(n: usize, seed: usize, skip_every: usize) -> HashedSet {
     let hashes: Vec<String> = (0..n)
         .filter(|i| skip_every == 0 || i % skip_every != 0)
-        .map(|i| format!("{:016x}", (i as u64 ^ seed as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)))
+        .map(|i| {
+            format!(
+                "{:016x}",
+                (i as u64 ^ seed as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            )
+        })
         .collect();
-    HashedSet { count: hashes.len() as u64, hashes }
+    HashedSet {
+        count: hashes.len() as u64,
+        hashes,
+    }
 }
 
 /// One Region's facts; `gap` makes the non-primary Regions miss a few things, as real ones do.
@@ -27,7 +35,7 @@ fn region(r: &str, gap: bool, counter: &mut usize) -> RegionFacts {
         n
     };
     let acct = "111122223333";
-    let identities = (0..count(2_000))
+    let identities = (0..count(1_500))
         .filter(|i| !(gap && i % 97 == 0))
         .map(|i| EmailIdentity {
             name: format!("brand{i}.example.com"),
@@ -46,27 +54,36 @@ fn region(r: &str, gap: bool, counter: &mut usize) -> RegionFacts {
                 status: "SUCCESS".into(),
                 behavior_on_mx_failure: Some("USE_DEFAULT_VALUE".into()),
             }),
-            configuration_set: Some(format!("cs-{}", i % 200)),
+            configuration_set: Some(format!("cs-{}", i % 100)),
             ..Default::default()
         })
         .collect();
-    let templates = (0..count(6_000))
+    let templates = (0..count(2_000))
         .map(|i| SesTemplate {
             name: format!("tpl-{i}"),
             content_hash: format!("{:064x}", if gap && i % 50 == 0 { i + 1 } else { i }),
         })
         .collect();
-    let configuration_sets = (0..count(200))
+    let configuration_sets = (0..count(100))
         .map(|i| SesConfigurationSet {
             name: format!("cs-{i}"),
             event_destinations: vec![EventDestination {
                 name: "to-firehose".into(),
                 enabled: true,
-                event_types: ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT", "SUBSCRIPTION", "RENDERING_FAILURE"]
-                    .map(String::from)
-                    .to_vec(),
+                event_types: [
+                    "SEND",
+                    "DELIVERY",
+                    "BOUNCE",
+                    "COMPLAINT",
+                    "SUBSCRIPTION",
+                    "RENDERING_FAILURE",
+                ]
+                .map(String::from)
+                .to_vec(),
                 destination_type: "firehose".into(),
-                destination_arn: Some(format!("arn:aws:firehose:{r}:{acct}:deliverystream/ses-events")),
+                destination_arn: Some(format!(
+                    "arn:aws:firehose:{r}:{acct}:deliverystream/ses-events"
+                )),
                 role_arn: Some(format!("arn:aws:iam::{acct}:role/ses-firehose")),
             }],
             ..Default::default()
@@ -74,7 +91,7 @@ fn region(r: &str, gap: bool, counter: &mut usize) -> RegionFacts {
         .collect();
     let countries = ["US", "CA", "GB", "DE", "FR", "IN", "BR", "MX", "JP", "AU"];
     let types = ["SHORT_CODE", "TEN_DLC", "TOLL_FREE", "LONG_CODE"];
-    let phone_numbers = (0..count(3_000))
+    let phone_numbers = (0..count(1_000))
         .filter(|i| !(gap && i % 7 == 0))
         .map(|i| PhoneNumber {
             id: format!("phone-{r}-{i}"),
@@ -92,11 +109,11 @@ fn region(r: &str, gap: bool, counter: &mut usize) -> RegionFacts {
         .map(|i| OptOutList {
             name: format!("list-{i}"),
             arn: None,
-            opted_out: hashes(1_000, i, if gap { 13 } else { 0 }),
+            opted_out: hashes(250, i, if gap { 13 } else { 0 }),
         })
         .collect();
-    count(20_000); // opted-out numbers
-    let projects = (0..count(100))
+    count(5_000); // opted-out numbers
+    let projects = (0..count(40))
         .map(|i| Project {
             id: format!("{r}-{i:032x}"),
             arn: format!("arn:aws:mobiletargeting:{r}:{acct}:apps/{i:032x}"),
@@ -108,22 +125,36 @@ fn region(r: &str, gap: bool, counter: &mut usize) -> RegionFacts {
                 authentication_method: Some("TOKEN".into()),
             }],
             event_stream: Some(EventStream {
-                destination_stream_arn: format!("arn:aws:firehose:{r}:{acct}:deliverystream/pinpoint-events"),
+                destination_stream_arn: format!(
+                    "arn:aws:firehose:{r}:{acct}:deliverystream/pinpoint-events"
+                ),
                 role_arn: format!("arn:aws:iam::{acct}:role/pinpoint-events"),
             }),
             journeys: (0..count(10))
-                .map(|j| Journey { id: format!("j{j}"), name: format!("journey-{j}"), state: "ACTIVE".into() })
+                .map(|j| Journey {
+                    id: format!("j{j}"),
+                    name: format!("journey-{j}"),
+                    state: "ACTIVE".into(),
+                })
                 .collect(),
             segments: (0..count(10))
-                .map(|j| Segment { id: format!("s{j}"), name: format!("segment-{j}"), segment_type: None })
+                .map(|j| Segment {
+                    id: format!("s{j}"),
+                    name: format!("segment-{j}"),
+                    segment_type: None,
+                })
                 .collect(),
             campaigns: (0..count(10))
-                .map(|j| Campaign { id: format!("c{j}"), name: format!("campaign-{j}"), ..Default::default() })
+                .map(|j| Campaign {
+                    id: format!("c{j}"),
+                    name: format!("campaign-{j}"),
+                    ..Default::default()
+                })
                 .collect(),
             ..Default::default()
         })
         .collect();
-    let ptemplates = (0..count(4_000))
+    let ptemplates = (0..count(2_000))
         .map(|i| MessageTemplate {
             name: format!("msg-{i}"),
             template_type: ["EMAIL", "SMS", "PUSH"][i % 3].into(),
@@ -131,7 +162,7 @@ fn region(r: &str, gap: bool, counter: &mut usize) -> RegionFacts {
             content_hash: format!("{i:064x}"),
         })
         .collect();
-    count(30_000); // suppressed addresses
+    count(13_000); // suppressed addresses
     RegionFacts {
         ses: Some(SesFacts {
             identities,
@@ -144,7 +175,7 @@ fn region(r: &str, gap: bool, counter: &mut usize) -> RegionFacts {
                 suppression_reasons: vec!["BOUNCE".into(), "COMPLAINT".into()],
                 ..Default::default()
             }),
-            suppressed_destinations: hashes(30_000, 7, if gap { 11 } else { 0 }),
+            suppressed_destinations: hashes(13_000, 7, if gap { 11 } else { 0 }),
             configuration_sets,
             templates,
             ..Default::default()
@@ -155,12 +186,18 @@ fn region(r: &str, gap: bool, counter: &mut usize) -> RegionFacts {
             opt_out_lists,
             ..Default::default()
         }),
-        pinpoint: Some(PinpointFacts { projects, templates: ptemplates }),
+        pinpoint: Some(PinpointFacts {
+            projects,
+            templates: ptemplates,
+        }),
         firehose_streams: Some(vec![]),
         kinesis_streams: Some(vec![]),
         lambda_functions: Some(vec![]),
         cloudwatch_alarms: Some(vec![]),
-        activity: Some(Activity { window_days: 30, ..Default::default() }),
+        activity: Some(Activity {
+            window_days: 30,
+            ..Default::default()
+        }),
         dns: None,
     }
 }
@@ -174,7 +211,10 @@ fn peak_rss_mib() -> Option<f64> {
 
 fn main() {
     // `cargo bench` passes `--bench`; accept and ignore it.
-    let runs: usize = std::env::var("MSGREADY_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let runs: usize = std::env::var("MSGREADY_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
     let mut resources = 0;
     let regions: BTreeMap<String, RegionFacts> = REGIONS
         .iter()
@@ -189,7 +229,11 @@ fn main() {
         salt_id: None,
         accounts: vec![AccountFacts {
             account_id: "111122223333".into(),
-            global: GlobalFacts { iam_roles: Some(vec![]), s3_buckets: Some(vec![]), cloudtrail_trails: Some(vec![]) },
+            global: GlobalFacts {
+                iam_roles: Some(vec![]),
+                s3_buckets: Some(vec![]),
+                cloudtrail_trails: Some(vec![]),
+            },
             regions,
             collection: vec![],
         }],
@@ -204,7 +248,11 @@ fn main() {
         .enumerate()
         .map(|(i, r)| msgready::config::RegionRole {
             name: r.to_string(),
-            role: if i == 0 { msgready::config::Role::Primary } else { msgready::config::Role::Standby },
+            role: if i == 0 {
+                msgready::config::Role::Primary
+            } else {
+                msgready::config::Role::Standby
+            },
         })
         .collect();
     println!(
@@ -216,15 +264,26 @@ fn main() {
     let mut results = 0;
     for _ in 0..runs {
         let t = Instant::now();
-        let report = msgready::evaluate_loaded(&rules, &config, &facts, Default::default(), Some("2026-11-20T09:00:00Z".into()))
-            .expect("evaluation succeeds");
+        let report = msgready::evaluate_loaded(
+            &rules,
+            &config,
+            &facts,
+            Default::default(),
+            Some("2026-11-20T09:00:00Z".into()),
+        )
+        .expect("evaluation succeeds");
         times.push(t.elapsed().as_secs_f64());
         results = report.results.len();
         std::hint::black_box(&report);
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
     println!("results per run: {results}");
-    println!("wall time: best {:.3} s, median {:.3} s, worst {:.3} s", times[0], times[times.len() / 2], times[times.len() - 1]);
+    println!(
+        "wall time: best {:.3} s, median {:.3} s, worst {:.3} s",
+        times[0],
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
     if let Some(m) = peak_rss_mib() {
         println!("peak resident memory (VmHWM): {m:.0} MiB");
     }

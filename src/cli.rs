@@ -196,7 +196,10 @@ pub fn run(cli: Cli) -> u8 {
                 SchemaKind::Facts => crate::facts::FactSnapshot::json_schema(),
                 SchemaKind::Report => report::Report::json_schema(),
             };
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
             exit::PASSED
         }
     }
@@ -247,7 +250,10 @@ fn rules(cmd: RulesCommand) -> Result<u8> {
             match format {
                 ListFormat::Json => {
                     let list: Vec<_> = set.rules.values().map(rule_json).collect();
-                    println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&list).unwrap_or_default()
+                    );
                 }
                 ListFormat::Markdown => print!("{}", rules_markdown(&set)),
                 ListFormat::Text => {
@@ -277,7 +283,11 @@ fn rules(cmd: RulesCommand) -> Result<u8> {
         }
         RulesCommand::Lint { dir } => {
             let set = RuleSet::from_dir(&dir)?;
-            println!("{} rule file(s) in {}: no problems", set.rules.len(), dir.display());
+            println!(
+                "{} rule file(s) in {}: no problems",
+                set.rules.len(),
+                dir.display()
+            );
             Ok(exit::PASSED)
         }
         RulesCommand::Test { dir, rules } => crate::rules_test::run(&dir, rules.as_deref()),
@@ -313,10 +323,15 @@ pub fn rules_markdown(set: &RuleSet) -> String {
                 crate::engine::rule::Scope::OtherRegions => "judges every Region against the primary",
             },
             r.guide,
-            if r.requires.is_empty() {
+            if r.requires.is_empty() && r.optional.is_empty() {
                 "the deployment and collection status only".to_string()
             } else {
-                r.requires.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
+                r.requires
+                    .iter()
+                    .map(|q| format!("`{q}`"))
+                    .chain(r.optional.iter().map(|q| format!("`{q}` (optional)")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
             r.rationale,
             r.remediation,
@@ -338,6 +353,7 @@ fn rule_json(r: &crate::engine::rule::Rule) -> serde_json::Value {
         "guide": r.guide,
         "scope": r.scope,
         "requires": r.requires,
+        "optional": r.optional,
         "source": r.source,
     })
 }
@@ -346,7 +362,9 @@ pub fn explain(r: &crate::engine::rule::Rule) -> String {
     let sections: Vec<String> = r
         .requires
         .iter()
-        .map(|req| {
+        .map(|q| (q, ""))
+        .chain(r.optional.iter().map(|q| (q, "  (optional)")))
+        .map(|(req, note)| {
             let svc = req.split(':').next().unwrap_or("");
             let section = SERVICES
                 .iter()
@@ -357,12 +375,16 @@ pub fn explain(r: &crate::engine::rule::Rule) -> String {
                 Some(g) => format!("accounts[].global.{g}"),
                 None => format!("accounts[].regions.<region>.{section}"),
             };
-            format!("  - {req}  →  {path}")
+            format!("  - {req}  →  {path}{note}")
         })
         .collect();
     let scope = match r.scope {
-        crate::engine::rule::Scope::AllRegions => "every Region of the deployment, the primary included",
-        crate::engine::rule::Scope::OtherRegions => "every Region except the primary, compared with the primary",
+        crate::engine::rule::Scope::AllRegions => {
+            "every Region of the deployment, the primary included"
+        }
+        crate::engine::rule::Scope::OtherRegions => {
+            "every Region except the primary, compared with the primary"
+        }
     };
     format!(
         "{id}  {title}\n\nArea:        {area}\nSeverity:    {sev}\nGuide:       {guide}\nJudges:      {scope}\nSource:      {source}\n\nWhy it matters\n{rat}\n\nWhat to do\n{rem}\n\nFacts it reads (a failed or missing one makes the result not_assessed)\n{facts}\n",
@@ -380,7 +402,13 @@ pub fn explain(r: &crate::engine::rule::Rule) -> String {
 
 fn indent(s: &str) -> String {
     s.lines()
-        .map(|l| if l.is_empty() { String::new() } else { format!("  {l}") })
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("  {l}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -198,7 +198,11 @@ impl Config {
     fn validate(&self) -> std::result::Result<(), (String, String)> {
         let d = &self.deployment;
         if !d.regions.is_empty() {
-            let primaries: Vec<_> = d.regions.iter().filter(|r| r.role == Role::Primary).collect();
+            let primaries: Vec<_> = d
+                .regions
+                .iter()
+                .filter(|r| r.role == Role::Primary)
+                .collect();
             if primaries.len() != 1 {
                 return Err((
                     "regions".into(),
@@ -213,11 +217,17 @@ impl Config {
                 if !is_region_code(&r.name) {
                     return Err((
                         r.name.clone(),
-                        format!("deployment.regions: `{}` is not an AWS Region code (like us-east-1)", r.name),
+                        format!(
+                            "deployment.regions: `{}` is not an AWS Region code (like us-east-1)",
+                            r.name
+                        ),
                     ));
                 }
                 if !seen.insert(r.name.as_str()) {
-                    return Err((r.name.clone(), format!("deployment.regions: `{}` is listed twice", r.name)));
+                    return Err((
+                        r.name.clone(),
+                        format!("deployment.regions: `{}` is listed twice", r.name),
+                    ));
                 }
                 let wrong = match (d.architecture, r.role) {
                     (Architecture::WarmStandby, Role::Active) => Some("standby"),
@@ -243,14 +253,23 @@ impl Config {
             ("warm-ip-volume-share", t.warm_ip_volume_share),
         ] {
             if !(v > 0.0 && v <= 1.0) {
-                return Err((key.into(), format!("thresholds.{key} must be in (0, 1], got {v}")));
+                return Err((
+                    key.into(),
+                    format!("thresholds.{key} must be in (0, 1], got {v}"),
+                ));
             }
         }
         if !(t.import_lag_hours.is_finite() && t.import_lag_hours > 0.0) {
-            return Err(("import-lag-hours".into(), "thresholds.import-lag-hours must be a positive number of hours".into()));
+            return Err((
+                "import-lag-hours".into(),
+                "thresholds.import-lag-hours must be a positive number of hours".into(),
+            ));
         }
         if t.exercise_window_days == 0 {
-            return Err(("exercise-window-days".into(), "thresholds.exercise-window-days must be at least 1".into()));
+            return Err((
+                "exercise-window-days".into(),
+                "thresholds.exercise-window-days must be at least 1".into(),
+            ));
         }
         let tg = &self.targets;
         for (key, v) in [
@@ -262,18 +281,32 @@ impl Config {
         ] {
             if let Some(v) = v {
                 if !(v.is_finite() && v >= 0.0) {
-                    return Err((key.into(), format!("targets.{key} must be a non-negative number of minutes")));
+                    return Err((
+                        key.into(),
+                        format!("targets.{key} must be a non-negative number of minutes"),
+                    ));
                 }
             }
         }
-        for c in self.channels.sms_countries.iter().chain(&self.channels.voice_countries) {
+        for c in self
+            .channels
+            .sms_countries
+            .iter()
+            .chain(&self.channels.voice_countries)
+        {
             if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
-                return Err((c.clone(), format!("channels: `{c}` is not an ISO 3166-1 alpha-2 country code (like US)")));
+                return Err((
+                    c.clone(),
+                    format!("channels: `{c}` is not an ISO 3166-1 alpha-2 country code (like US)"),
+                ));
             }
         }
         for region in self.evidence.voice_production_cases.keys() {
             if !is_region_code(region) {
-                return Err((region.clone(), format!("evidence.voice-production-cases: `{region}` is not a Region code")));
+                return Err((
+                    region.clone(),
+                    format!("evidence.voice-production-cases: `{region}` is not a Region code"),
+                ));
             }
         }
         Ok(())
@@ -302,8 +335,14 @@ impl Config {
 fn is_region_code(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() >= 3
-        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-        && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// `file:line` of the first occurrence of `needle` in `text`, or just `file`.
@@ -369,21 +408,27 @@ mod tests {
     fn role_must_match_architecture() {
         let text = "[deployment]\narchitecture = \"active-active\"\n[[deployment.regions]]\nname = \"us-east-1\"\nrole = \"primary\"\n[[deployment.regions]]\nname = \"us-west-2\"\nrole = \"standby\"\n";
         let err = Config::parse(text, "m.toml").unwrap_err().to_string();
-        assert!(err.starts_with("m.toml:8:"), "{err}");
+        assert!(err.starts_with("m.toml:7:"), "{err}");
         assert!(err.contains("use role = \"active\""), "{err}");
     }
 
     #[test]
     fn bad_threshold_rejected() {
-        let err = Config::parse("[thresholds]\nstandby-throughput-fraction = 1.5\n", "m.toml")
-            .unwrap_err()
-            .to_string();
+        let err = Config::parse(
+            "[thresholds]\nstandby-throughput-fraction = 1.5\n",
+            "m.toml",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("m.toml:2:"), "{err}");
     }
 
     #[test]
     fn closest_suggests_typo() {
-        assert_eq!(closest("EMAIL-01", &["EMAIL-001", "SMS-002"]), Some("EMAIL-001"));
+        assert_eq!(
+            closest("EMAIL-01", &["EMAIL-001", "SMS-002"]),
+            Some("EMAIL-001")
+        );
         assert_eq!(closest("ZZZZZZZZZ", &["EMAIL-001"]), None);
     }
 }

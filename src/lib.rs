@@ -66,16 +66,21 @@ pub fn evaluate_loaded(
     let deployment = ResolvedDeployment::resolve(config, facts);
     if deployment.regions.is_empty() {
         return Err(error::Error::Usage(
-            "no Regions to evaluate: the config declares none and the fact snapshot has none".into(),
+            "no Regions to evaluate: the config declares none and the fact snapshot has none"
+                .into(),
         ));
     }
     let generated_at = now.unwrap_or_else(now_rfc3339);
     // Rules judge ages (import lag, exercise window) against the collection time, so that a
     // snapshot evaluates the same way tomorrow as today.
-    let rule_now = facts.collected_at.clone().unwrap_or_else(|| generated_at.clone());
+    let rule_now = facts
+        .collected_at
+        .clone()
+        .unwrap_or_else(|| generated_at.clone());
     let mut evaluator = engine::Evaluator::new(rules, config)?;
     let results = evaluator.evaluate(facts, config, &deployment, &rule_now)?;
-    Ok(Report::build(ReportInput {
+    let t = std::time::Instant::now();
+    let report = Report::build(ReportInput {
         rules,
         facts,
         config,
@@ -83,7 +88,11 @@ pub fn evaluate_loaded(
         results,
         generated_at,
         gate_options: gate,
-    }))
+    });
+    if std::env::var_os("MSGREADY_RULE_TIMINGS").is_some() {
+        eprintln!("report built: {:?}", t.elapsed());
+    }
+    Ok(report)
 }
 
 pub fn now_rfc3339() -> String {

@@ -80,7 +80,8 @@ impl Acc {
         let assessed = c.pass + c.fail + c.waived;
         let applicable = assessed + c.not_assessed;
         ScoreFigure {
-            score: (self.wassessed > 0).then(|| round1(100.0 * self.wpass as f64 / self.wassessed as f64)),
+            score: (self.wassessed > 0)
+                .then(|| round1(100.0 * self.wpass as f64 / self.wassessed as f64)),
             coverage: (applicable > 0).then(|| round1(100.0 * assessed as f64 / applicable as f64)),
             counts: self.counts,
             weighted_pass: self.wpass,
@@ -148,7 +149,10 @@ pub fn score(results: &[RuleResult], deployment: &ResolvedDeployment) -> Score {
     Score {
         overall: overall.finish(),
         by_area: by_area.into_iter().map(|(k, v)| (k, v.finish())).collect(),
-        by_region: by_region.into_iter().map(|(k, v)| (k, v.finish())).collect(),
+        by_region: by_region
+            .into_iter()
+            .map(|(k, v)| (k, v.finish()))
+            .collect(),
         verdicts,
     }
 }
@@ -218,8 +222,14 @@ mod tests {
             architecture: "warm-standby".into(),
             primary: "us-east-1".into(),
             regions: vec![
-                ResolvedRegion { name: "us-east-1".into(), role: "primary".into() },
-                ResolvedRegion { name: "us-west-2".into(), role: "standby".into() },
+                ResolvedRegion {
+                    name: "us-east-1".into(),
+                    role: "primary".into(),
+                },
+                ResolvedRegion {
+                    name: "us-west-2".into(),
+                    role: "standby".into(),
+                },
             ],
         }
     }
@@ -248,7 +258,12 @@ mod tests {
             r(Severity::Low, Status::Pass, Area::Sms, "us-west-2"),
             r(Severity::High, Status::Fail, Area::Sms, "us-west-2"),
             r(Severity::High, Status::NotAssessed, Area::Sms, "us-west-2"),
-            r(Severity::High, Status::NotApplicable, Area::Sms, "us-west-2"),
+            r(
+                Severity::High,
+                Status::NotApplicable,
+                Area::Sms,
+                "us-west-2",
+            ),
         ];
         let s = score(&results, &dep());
         assert_eq!(s.overall.score, Some(68.8));
@@ -267,7 +282,12 @@ mod tests {
     #[test]
     fn not_assessed_never_counts_as_pass() {
         let results = vec![
-            r(Severity::Critical, Status::NotAssessed, Area::Email, "us-west-2"),
+            r(
+                Severity::Critical,
+                Status::NotAssessed,
+                Area::Email,
+                "us-west-2",
+            ),
             r(Severity::Low, Status::Fail, Area::Email, "us-west-2"),
         ];
         let s = score(&results, &dep());
@@ -281,7 +301,11 @@ mod tests {
         let results = vec![r(Severity::Critical, Status::Fail, Area::Sms, "us-west-2")];
         let s = score(&results, &dep());
         assert_eq!(s.verdicts[0].verdict, VerdictKind::NotReady);
-        assert!(s.verdicts[0].summary.contains("1 critical"), "{}", s.verdicts[0].summary);
+        assert!(
+            s.verdicts[0].summary.contains("1 critical"),
+            "{}",
+            s.verdicts[0].summary
+        );
     }
 
     #[test]

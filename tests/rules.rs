@@ -7,14 +7,60 @@ use std::path::Path;
 
 /// The catalog's IDs (shared/rules-catalog.md). IDs are never reused or renamed.
 const CATALOG: &[&str] = &[
-    "EMAIL-001", "EMAIL-002", "EMAIL-003", "EMAIL-004", "EMAIL-005", "EMAIL-006", "EMAIL-007",
-    "EMAIL-008", "EMAIL-009", "EMAIL-010", "EMAIL-011", "EMAIL-012", "EMAIL-013", "SMS-001",
-    "SMS-002", "SMS-003", "SMS-004", "SMS-005", "SMS-006", "SMS-007", "SMS-008", "SMS-009",
-    "SMS-010", "SMS-011", "SMS-012", "VOICE-001", "VOICE-002", "VOICE-003", "PUSH-001",
-    "PUSH-002", "CUSTOM-001", "TPL-001", "TPL-002", "DATA-001", "DATA-002", "DATA-003",
-    "DATA-004", "DATA-005", "DATA-006", "DATA-007", "DATA-008", "DATA-009", "DATA-010",
-    "IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005", "OPS-001", "OPS-002", "OPS-003",
-    "OPS-004", "OPS-005", "OPS-006",
+    "EMAIL-001",
+    "EMAIL-002",
+    "EMAIL-003",
+    "EMAIL-004",
+    "EMAIL-005",
+    "EMAIL-006",
+    "EMAIL-007",
+    "EMAIL-008",
+    "EMAIL-009",
+    "EMAIL-010",
+    "EMAIL-011",
+    "EMAIL-012",
+    "EMAIL-013",
+    "SMS-001",
+    "SMS-002",
+    "SMS-003",
+    "SMS-004",
+    "SMS-005",
+    "SMS-006",
+    "SMS-007",
+    "SMS-008",
+    "SMS-009",
+    "SMS-010",
+    "SMS-011",
+    "SMS-012",
+    "VOICE-001",
+    "VOICE-002",
+    "VOICE-003",
+    "PUSH-001",
+    "PUSH-002",
+    "CUSTOM-001",
+    "TPL-001",
+    "TPL-002",
+    "DATA-001",
+    "DATA-002",
+    "DATA-003",
+    "DATA-004",
+    "DATA-005",
+    "DATA-006",
+    "DATA-007",
+    "DATA-008",
+    "DATA-009",
+    "DATA-010",
+    "IAM-001",
+    "IAM-002",
+    "IAM-003",
+    "IAM-004",
+    "IAM-005",
+    "OPS-001",
+    "OPS-002",
+    "OPS-003",
+    "OPS-004",
+    "OPS-005",
+    "OPS-006",
 ];
 
 fn fixtures() -> &'static Path {
@@ -50,7 +96,12 @@ fn every_case_meets_its_expectations_and_snapshot() {
             insta::assert_json_snapshot!(snapshot_name, snap);
         });
     }
-    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -68,11 +119,24 @@ fn every_rule_has_a_compliant_and_a_non_compliant_case() {
             let c = load_case(&path).unwrap();
             assert_eq!(c.rule, id, "{}", path.display());
             let outcome = run_case(&rules, &c, &path.display().to_string()).unwrap();
-            let fails = outcome.results.iter().filter(|r| r.status == Status::Fail).count();
+            let fails = outcome
+                .results
+                .iter()
+                .filter(|r| r.status == Status::Fail)
+                .count();
             if want_fail {
-                assert!(fails > 0, "{}: a non-compliant case must fail", path.display());
+                assert!(
+                    fails > 0,
+                    "{}: a non-compliant case must fail",
+                    path.display()
+                );
             } else {
-                assert_eq!(fails, 0, "{}: a compliant case must not fail", path.display());
+                assert_eq!(
+                    fails,
+                    0,
+                    "{}: a compliant case must not fail",
+                    path.display()
+                );
                 assert!(
                     outcome.results.iter().any(|r| r.status == Status::Pass),
                     "{}: a compliant case must pass something (not only not_applicable)",
@@ -89,7 +153,10 @@ fn the_whole_catalog_is_implemented() {
     let rules = RuleSet::builtin().unwrap();
     let ids = rules.ids();
     let missing: Vec<_> = CATALOG.iter().filter(|id| !ids.contains(id)).collect();
-    assert!(missing.is_empty(), "catalog rules not implemented: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "catalog rules not implemented: {missing:?}"
+    );
     let extra: Vec<_> = ids.iter().filter(|id| !CATALOG.contains(id)).collect();
     assert!(extra.is_empty(), "rules not in the catalog: {extra:?}");
 }

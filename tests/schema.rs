@@ -13,20 +13,33 @@ fn check(path: &str, generated: String, regenerate: &str) {
 
 #[test]
 fn fact_schema_is_current() {
-    let s = serde_json::to_string_pretty(&msgready::facts::FactSnapshot::json_schema()).unwrap() + "\n";
-    check("docs/facts.schema.json", s, "cargo run -- schema facts > docs/facts.schema.json");
+    let s =
+        serde_json::to_string_pretty(&msgready::facts::FactSnapshot::json_schema()).unwrap() + "\n";
+    check(
+        "docs/facts.schema.json",
+        s,
+        "cargo run -- schema facts > docs/facts.schema.json",
+    );
 }
 
 #[test]
 fn report_schema_is_current() {
     let s = serde_json::to_string_pretty(&msgready::report::Report::json_schema()).unwrap() + "\n";
-    check("docs/report.schema.json", s, "cargo run -- schema report > docs/report.schema.json");
+    check(
+        "docs/report.schema.json",
+        s,
+        "cargo run -- schema report > docs/report.schema.json",
+    );
 }
 
 #[test]
 fn rules_doc_is_current() {
     let rules = msgready::engine::rule::RuleSet::builtin().unwrap();
-    check("docs/rules.md", msgready::cli::rules_markdown(&rules), "cargo run -- rules list --format markdown > docs/rules.md");
+    check(
+        "docs/rules.md",
+        msgready::cli::rules_markdown(&rules),
+        "cargo run -- rules list --format markdown > docs/rules.md",
+    );
 }
 
 #[test]

@@ -62,7 +62,9 @@ impl ResolvedDeployment {
                 .enumerate()
                 .map(|(i, n)| ResolvedRegion {
                     name: n.clone(),
-                    role: if i == 0 { Role::Primary } else { other_role }.as_str().into(),
+                    role: if i == 0 { Role::Primary } else { other_role }
+                        .as_str()
+                        .into(),
                 })
                 .collect(),
         }
@@ -115,11 +117,17 @@ pub fn channels(config: &Config, deployment: &ResolvedDeployment, account: &Acco
             "sms",
             any(&|r| {
                 active_number(r, "SMS")
-                    || r.sms_voice.as_ref().is_some_and(|s| !s.sender_ids.is_empty())
+                    || r.sms_voice
+                        .as_ref()
+                        .is_some_and(|s| !s.sender_ids.is_empty())
             }),
             config.channels.sms,
         ),
-        ("voice", any(&|r| active_number(r, "VOICE")), config.channels.voice),
+        (
+            "voice",
+            any(&|r| active_number(r, "VOICE")),
+            config.channels.voice,
+        ),
         (
             "push",
             any(&|r| {
@@ -145,7 +153,10 @@ pub fn channels(config: &Config, deployment: &ResolvedDeployment, account: &Acco
         );
     }
     out.insert("sms_countries".into(), json!(config.channels.sms_countries));
-    out.insert("voice_countries".into(), json!(config.channels.voice_countries));
+    out.insert(
+        "voice_countries".into(),
+        json!(config.channels.voice_countries),
+    );
     Value::Object(out)
 }
 
@@ -174,6 +185,17 @@ pub fn build(
         .collect();
     let t = &config.thresholds;
     let tg = &config.targets;
+    // Sections that were not collected are left out rather than set to null: iterating
+    // `null` is an error in Rego, iterating nothing is not, and the engine has already
+    // made the affected results not_assessed.
+    let mut regions = serde_json::to_value(&account.regions).unwrap_or_default();
+    if let Value::Object(m) = &mut regions {
+        for v in m.values_mut() {
+            strip_nulls(v);
+        }
+    }
+    let mut global = serde_json::to_value(&account.global).unwrap_or_default();
+    strip_nulls(&mut global);
     json!({
         "account_id": account.account_id,
         "now": now,
@@ -202,10 +224,16 @@ pub fn build(
             "voice_production_cases": config.evidence.voice_production_cases,
         },
         "channels": channels(config, deployment, account),
-        "regions": account.regions,
-        "global": account.global,
+        "regions": regions,
+        "global": global,
         "collection": account.collection,
     })
+}
+
+fn strip_nulls(v: &mut Value) {
+    if let Value::Object(m) = v {
+        m.retain(|_, x| !x.is_null());
+    }
 }
 
 /// The input used to compile-check rules: a deployment with nothing in it.
@@ -229,10 +257,14 @@ pub fn empty_input() -> regorus::Value {
         account_id: "000000000000".into(),
         ..Default::default()
     };
-    to_rego(&build(&config, &deployment, &account, "2026-01-01T00:00:00Z"))
+    to_rego(&build(
+        &config,
+        &deployment,
+        &account,
+        "2026-01-01T00:00:00Z",
+    ))
 }
 
 pub fn to_rego(v: &Value) -> regorus::Value {
-    // Through text: regorus parses JSON with its own number handling, which is what rules expect.
-    regorus::Value::from_json_str(&v.to_string()).unwrap_or(regorus::Value::Undefined)
+    regorus::Value::from(v.clone())
 }

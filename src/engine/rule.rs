@@ -65,6 +65,10 @@ struct RuleFile {
     scope: Scope,
     /// Collection operations (`service:Operation`) whose failure makes the rule `not_assessed`.
     requires: Vec<toml::Spanned<String>>,
+    /// Operations the rule reads when they are there: a failure adds a `not_assessed` result
+    /// for the part it could not judge; a service that is gone is no failure.
+    #[serde(default)]
+    optional: Vec<toml::Spanned<String>>,
     rationale: String,
     remediation: String,
     rego: toml::Spanned<String>,
@@ -80,6 +84,7 @@ pub struct Rule {
     pub guide: String,
     pub scope: Scope,
     pub requires: Vec<String>,
+    pub optional: Vec<String>,
     pub rationale: String,
     pub remediation: String,
     #[serde(skip)]
@@ -175,7 +180,13 @@ pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagn
         }
     }
     let mut requires = Vec::new();
-    for r in &file.requires {
+    let mut optional = Vec::new();
+    let entries = file
+        .requires
+        .iter()
+        .map(|r| (r, false))
+        .chain(file.optional.iter().map(|r| (r, true)));
+    for (r, is_optional) in entries {
         let line = Some(line_of(text, r.span().start));
         match r.get_ref().split_once(':') {
             Some((svc, op))
@@ -184,14 +195,23 @@ pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagn
                     && op.chars().all(|c| c.is_ascii_alphanumeric())
                     && op.starts_with(|c: char| c.is_ascii_uppercase()) =>
             {
-                requires.push(r.get_ref().clone())
+                if is_optional {
+                    optional.push(r.get_ref().clone())
+                } else {
+                    requires.push(r.get_ref().clone())
+                }
             }
             _ => problems.push(diag(
                 line,
                 format!(
-                    "requires entry `{}` must be `service:Operation` with service one of {}",
+                    "{} entry `{}` must be `service:Operation` with service one of {}",
+                    if is_optional { "optional" } else { "requires" },
                     r.get_ref(),
-                    SERVICES.iter().map(|(s, _)| *s).collect::<Vec<_>>().join(", ")
+                    SERVICES
+                        .iter()
+                        .map(|(s, _)| *s)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )),
         }
@@ -218,7 +238,10 @@ pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagn
     if declared != Some(&format!("package {package}")) {
         problems.push(diag(
             Some(declared_line),
-            format!("rego must begin with `package {package}` (found `{}`)", declared.unwrap_or("")),
+            format!(
+                "rego must begin with `package {package}` (found `{}`)",
+                declared.unwrap_or("")
+            ),
         ));
     }
     if !raw.contains("results") {
@@ -238,6 +261,7 @@ pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagn
         guide: file.guide,
         scope: file.scope,
         requires,
+        optional,
         rationale: file.rationale.trim().to_string(),
         remediation: file.remediation.trim().to_string(),
         rego,
@@ -263,7 +287,11 @@ impl RuleSet {
     /// The built-in catalog.
     pub fn builtin() -> Result<Self> {
         let mut set = RuleSet::default();
-        set.add_files(BUILTIN_RULES.iter().map(|(n, t)| (n.to_string(), t.to_string())))?;
+        set.add_files(
+            BUILTIN_RULES
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string())),
+        )?;
         Ok(set)
     }
 

@@ -51,17 +51,16 @@ impl FactSnapshot {
                 })
             }
         }
-        let snapshot: FactSnapshot = serde_path_to_error::deserialize(
-            &mut serde_json::Deserializer::from_str(text),
-        )
-        .map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            Error::Input {
-                file: format!("{file}:{}:{}", inner.line(), inner.column()),
-                message: format!("invalid fact snapshot at `{path}`: {inner}"),
-            }
-        })?;
+        let snapshot: FactSnapshot =
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
+                .map_err(|e| {
+                    let path = e.path().to_string();
+                    let inner = e.into_inner();
+                    Error::Input {
+                        file: format!("{file}:{}:{}", inner.line(), inner.column()),
+                        message: format!("invalid fact snapshot at `{path}`: {inner}"),
+                    }
+                })?;
         snapshot.validate(file)?;
         Ok(snapshot)
     }

@@ -82,7 +82,10 @@ pub fn resource_type(arn: &str) -> &'static str {
 
 fn partition(arn: Option<&str>) -> &str {
     match arn.and_then(|a| a.split(':').nth(1)) {
-        Some(p @ ("aws" | "aws-cn" | "aws-us-gov" | "aws-iso" | "aws-iso-b" | "aws-iso-e" | "aws-iso-f" | "aws-eusc")) => p,
+        Some(
+            p @ ("aws" | "aws-cn" | "aws-us-gov" | "aws-iso" | "aws-iso-b" | "aws-iso-e"
+            | "aws-iso-f" | "aws-eusc"),
+        ) => p,
         _ => "aws",
     }
 }
@@ -108,14 +111,15 @@ pub fn finding_id(r: &RuleResult) -> String {
 
 fn finding(report: &Report, r: &RuleResult) -> Value {
     let rule = report.rule(&r.rule_id);
-    let title = rule.map(|i| format!("{} {}", i.id, i.title)).unwrap_or_else(|| r.rule_id.clone());
+    let title = rule
+        .map(|i| format!("{} {}", i.id, i.title))
+        .unwrap_or_else(|| r.rule_id.clone());
     let resource = clean(r.arn.as_deref().unwrap_or(&r.resource));
     let recommendation = r
         .remediation
         .as_deref()
         .or(rule.map(|i| i.remediation.as_str()))
-        .unwrap_or("See the msgready report.")
-        .trim();
+        .unwrap_or("See the msgready report.");
     let account = clean(&r.account_id);
     let region = clean(&r.region);
     let mut product_fields = json!({
@@ -141,7 +145,7 @@ fn finding(report: &Report, r: &RuleResult) -> Value {
         "Severity": { "Label": label(r.severity), "Original": r.severity.as_str() },
         "Title": truncate(&clean(&title), MAX_TITLE),
         "Description": truncate(&clean(&r.message), MAX_DESCRIPTION),
-        "Remediation": { "Recommendation": { "Text": truncate(&clean_keep_lines(recommendation), MAX_RECOMMENDATION) } },
+        "Remediation": { "Recommendation": { "Text": truncate(&clean_keep_lines(&super::html::unwrap_text(recommendation)), MAX_RECOMMENDATION) } },
         "ProductFields": product_fields,
         "Resources": [{
             "Type": resource_type(r.arn.as_deref().unwrap_or("")),

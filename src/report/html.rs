@@ -15,6 +15,7 @@ use crate::rules_meta::{Area, Severity, Status, ALL_AREAS};
 use crate::score::{ScoreFigure, VerdictKind};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -48,8 +49,8 @@ impl Templates {
         }
     }
 
-    /// The built-ins overridden by the files in `dir`. A file whose name is not a template's
-    /// is an error, so that a misspelt override is not silently ignored.
+    /// The built-ins overridden by the files in `dir`. A `.hbs`, `.css` or `.js` file whose
+    /// name is not a template's is an error, so that a misspelt override is not ignored.
     pub fn with_overrides(dir: &Path) -> Result<Templates> {
         let io = |e: std::io::Error| Error::Io {
             path: dir.display().to_string(),
@@ -62,7 +63,11 @@ impl Templates {
             if !path.is_file() {
                 continue;
             }
-            let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             match t.files.iter_mut().find(|(n, _)| **n == name) {
                 Some((_, slot)) => {
                     let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
@@ -71,7 +76,11 @@ impl Templates {
                     })?;
                     *slot = (path.display().to_string(), text);
                 }
-                None => unknown.push(name),
+                // Only template-like files: a README or notes beside them are fine.
+                None if [".hbs", ".css", ".js"].iter().any(|e| name.ends_with(e)) => {
+                    unknown.push(name)
+                }
+                None => {}
             }
         }
         if !unknown.is_empty() {
@@ -88,7 +97,10 @@ impl Templates {
     }
 
     fn text(&self, name: &str) -> &str {
-        self.files.get(name).map(|(_, t)| t.as_str()).unwrap_or_default()
+        self.files
+            .get(name)
+            .map(|(_, t)| t.as_str())
+            .unwrap_or_default()
     }
 
     fn registry(&self) -> Result<handlebars::Handlebars<'static>> {
@@ -255,8 +267,11 @@ fn failover(report: &Report) -> Vec<Value> {
         .verdicts
         .iter()
         .map(|v| {
-            let in_region: Vec<&RuleResult> =
-                report.results.iter().filter(|r| r.region == v.region).collect();
+            let in_region: Vec<&RuleResult> = report
+                .results
+                .iter()
+                .filter(|r| r.region == v.region)
+                .collect();
             let mut areas = Vec::new();
             for area in ALL_AREAS {
                 let mut fails: Vec<&&RuleResult> = in_region
@@ -364,21 +379,26 @@ fn rpo(report: &Report) -> Value {
     json!({ "assessed": !rows.is_empty(), "rows": rows })
 }
 
+/// One severity's results of one area, by rule ID.
+type ByRule<'a> = BTreeMap<&'a str, Vec<&'a RuleResult>>;
+
 /// Findings (fail, waived, not assessed) grouped area → severity → rule, each rule's
 /// rationale and remediation once, rows kept to four cells.
 fn findings(report: &Report) -> (Value, BTreeMap<Status, usize>) {
-    let mut groups: BTreeMap<Area, BTreeMap<std::cmp::Reverse<Severity>, BTreeMap<&str, Vec<&RuleResult>>>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<Area, BTreeMap<Reverse<Severity>, ByRule>> = BTreeMap::new();
     let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
     for r in &report.results {
-        if !matches!(r.status, Status::Fail | Status::Waived | Status::NotAssessed) {
+        if !matches!(
+            r.status,
+            Status::Fail | Status::Waived | Status::NotAssessed
+        ) {
             continue;
         }
         *counts.entry(r.status).or_default() += 1;
         groups
             .entry(r.area)
             .or_default()
-            .entry(std::cmp::Reverse(r.severity))
+            .entry(Reverse(r.severity))
             .or_default()
             .entry(r.rule_id.as_str())
             .or_default()
@@ -390,7 +410,7 @@ fn findings(report: &Report) -> (Value, BTreeMap<Status, usize>) {
         .map(|(area, sevs)| {
             let sevs: Vec<Value> = sevs
                 .into_iter()
-                .map(|(std::cmp::Reverse(sev), rules)| {
+                .map(|(Reverse(sev), rules)| {
                     let rules: Vec<Value> = rules
                         .into_iter()
                         .map(|(id, mut rows)| {
@@ -420,8 +440,8 @@ fn findings(report: &Report) -> (Value, BTreeMap<Status, usize>) {
                                 "id": clean(id),
                                 "title": info.map(|i| i.title.clone()).unwrap_or_default(),
                                 "guide": info.map(|i| i.guide.clone()).unwrap_or_default(),
-                                "rationale": info.map(|i| i.rationale.trim().to_string()).unwrap_or_default(),
-                                "remediation": info.map(|i| i.remediation.trim().to_string()).unwrap_or_default(),
+                                "rationale": info.map(|i| unwrap_text(&i.rationale)).unwrap_or_default(),
+                                "remediation": info.map(|i| unwrap_text(&i.remediation)).unwrap_or_default(),
                                 "source": info.map(|i| i.source.clone()).unwrap_or_default(),
                                 "count": rows.len(),
                                 "rows": rows,
@@ -478,6 +498,34 @@ fn rules_table(report: &Report) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// Rule text as written in the rule files, hard-wrapped: joins the lines of each paragraph,
+/// keeping blank lines and list items (`- `, `* `, `1. `) on lines of their own.
+pub(crate) fn unwrap_text(s: &str) -> String {
+    let mut out = String::new();
+    for line in s.trim().lines().map(str::trim) {
+        let item = line.starts_with("- ")
+            || line.starts_with("* ")
+            || line
+                .split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if line.is_empty() {
+            out.push_str("\n\n");
+        } else if out.is_empty() || out.ends_with('\n') {
+            out.push_str(line);
+        } else if item {
+            out.push('\n');
+            out.push_str(line);
+        } else {
+            out.push(' ');
+            out.push_str(line);
+        }
+    }
+    while out.contains("\n\n\n") {
+        out = out.replace("\n\n\n", "\n\n");
+    }
+    out
 }
 
 fn pretty(v: &Value) -> String {
@@ -595,4 +643,18 @@ fn context(report: &Report, templates: &Templates) -> Value {
             "rule_overrides": pretty(&report.settings.rule_overrides),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unwrap_text;
+
+    #[test]
+    fn unwrap_joins_paragraph_lines_and_keeps_lists() {
+        let text = "\nOne\ntwo.\n\nSteps:\n1. first\n   continued\n2. second\n- item\n";
+        assert_eq!(
+            unwrap_text(text),
+            "One two.\n\nSteps:\n1. first continued\n2. second\n- item"
+        );
+    }
 }

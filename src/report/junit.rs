@@ -65,7 +65,10 @@ impl Case<'_> {
         if self.of(Status::Fail).next().is_some() {
             Outcome::Failure
         } else if self.of(Status::NotAssessed).next().is_some()
-            || self.results.iter().all(|r| r.status == Status::NotApplicable)
+            || self
+                .results
+                .iter()
+                .all(|r| r.status == Status::NotApplicable)
         {
             Outcome::Skipped
         } else {
@@ -95,7 +98,11 @@ fn write_case(o: &mut String, report: &Report, case: &Case) {
     match case.outcome() {
         Outcome::Failure => {
             let fails: Vec<&&RuleResult> = case.of(Status::Fail).collect();
-            let severity = fails.iter().map(|r| r.severity).max().unwrap_or(Severity::Info);
+            let severity = fails
+                .iter()
+                .map(|r| r.severity)
+                .max()
+                .unwrap_or(Severity::Info);
             let title = report
                 .rule(case.rule_id)
                 .map(|r| r.title.as_str())
@@ -151,7 +158,11 @@ pub fn to_string(report: &Report) -> String {
         suites
             .entry(r.area)
             .or_default()
-            .entry((r.rule_id.as_str(), region_order(&r.region), r.region.as_str()))
+            .entry((
+                r.rule_id.as_str(),
+                region_order(&r.region),
+                r.region.as_str(),
+            ))
             .or_insert_with(|| Case {
                 area: r.area,
                 rule_id: &r.rule_id,

@@ -91,8 +91,18 @@ pub fn to_string(report: &Report) -> String {
         escape(&d.architecture),
         escape(&d.primary),
         report.facts.accounts.len(),
-        escape(report.facts.collected_at.as_deref().unwrap_or("at an unknown time")),
-        if report.facts.complete { "" } else { " (**incomplete** snapshot)" }
+        escape(
+            report
+                .facts
+                .collected_at
+                .as_deref()
+                .unwrap_or("at an unknown time")
+        ),
+        if report.facts.complete {
+            ""
+        } else {
+            " (**incomplete** snapshot)"
+        }
     );
     let c = &ov.counts;
     let _ = writeln!(
@@ -143,7 +153,11 @@ pub fn to_string(report: &Report) -> String {
             );
         }
         if findings.len() > TOP {
-            let _ = writeln!(o, "\n… and {} more in the full report.", findings.len() - TOP);
+            let _ = writeln!(
+                o,
+                "\n… and {} more in the full report.",
+                findings.len() - TOP
+            );
         }
         o.push('\n');
     }
@@ -155,7 +169,11 @@ pub fn to_string(report: &Report) -> String {
     let _ = writeln!(
         o,
         "**Not assessed:** {unassessed} result(s){}; collection failures: {}.\n",
-        if unassessed > 0 { " (facts missing or unreadable; see the full report)" } else { "" },
+        if unassessed > 0 {
+            " (facts missing or unreadable; see the full report)"
+        } else {
+            ""
+        },
         report.collection.failed.len()
     );
     let _ = writeln!(

@@ -171,7 +171,11 @@ impl Report {
                 collected_at: facts.collected_at.clone(),
                 complete: facts.complete,
                 tool_version: facts.tool_version.clone(),
-                accounts: facts.accounts.iter().map(|a| a.account_id.clone()).collect(),
+                accounts: facts
+                    .accounts
+                    .iter()
+                    .map(|a| a.account_id.clone())
+                    .collect(),
             },
             deployment,
             settings: Settings {

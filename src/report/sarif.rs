@@ -38,14 +38,18 @@ pub fn level(s: Severity) -> &'static str {
     }
 }
 
-/// `rule:account:region:resource`: stable across runs while the finding stands.
+/// `rule:account:region:resource`: stable across runs while the finding stands (control
+/// characters in names replaced, as everywhere in the reports).
 pub fn fingerprint(r: &RuleResult) -> String {
-    format!("{}:{}:{}:{}", r.rule_id, r.account_id, r.region, r.resource)
+    clean(&format!(
+        "{}:{}:{}:{}",
+        r.rule_id, r.account_id, r.region, r.resource
+    ))
 }
 
 fn rule_descriptor(rule: &RuleInfo) -> Value {
-    let rationale = rule.rationale.trim();
-    let remediation = rule.remediation.trim();
+    let rationale = super::html::unwrap_text(&rule.rationale);
+    let remediation = super::html::unwrap_text(&rule.remediation);
     json!({
         "id": rule.id,
         "name": rule.id.replace('-', ""),
@@ -135,7 +139,11 @@ pub fn to_value(report: &Report) -> Value {
         .iter()
         .map(|f| {
             let s = &f.status;
-            let detail = s.detail.as_deref().map(|d| format!(" ({})", clean(d))).unwrap_or_default();
+            let detail = s
+                .detail
+                .as_deref()
+                .map(|d| format!(" ({})", clean(d)))
+                .unwrap_or_default();
             json!({
                 "level": "warning",
                 "message": { "text": format!(

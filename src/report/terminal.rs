@@ -50,7 +50,9 @@ fn row(name: &str, f: &ScoreFigure) -> String {
         "  {:<11}{:>7}{:>10}{:>7}{:>7}{:>14}{:>7}\n",
         name,
         pct(f.score),
-        f.coverage.map(|c| format!("{c:.1}%")).unwrap_or_else(|| "-".into()),
+        f.coverage
+            .map(|c| format!("{c:.1}%"))
+            .unwrap_or_else(|| "-".into()),
         f.counts.pass,
         f.counts.fail,
         f.counts.not_assessed,
@@ -71,10 +73,21 @@ pub fn render(report: &Report, style: &Style) -> String {
         d.architecture,
         d.primary,
         report.facts.accounts.len(),
-        report.facts.collected_at.as_deref().unwrap_or("an unknown time")
+        report
+            .facts
+            .collected_at
+            .as_deref()
+            .unwrap_or("an unknown time")
     );
     if !report.facts.complete {
-        let _ = writeln!(o, "{}", style.paint("33", "The fact snapshot is INCOMPLETE (collection was interrupted)."));
+        let _ = writeln!(
+            o,
+            "{}",
+            style.paint(
+                "33",
+                "The fact snapshot is INCOMPLETE (collection was interrupted)."
+            )
+        );
     }
     let ov = &report.score.overall;
     let _ = writeln!(
@@ -95,7 +108,13 @@ pub fn render(report: &Report, style: &Style) -> String {
     );
     o.push_str(&style.bold(&header.replacen("           ", "Area       ", 1)));
     for (area, f) in &report.score.by_area {
-        if f.counts.pass + f.counts.fail + f.counts.not_assessed + f.counts.waived + f.counts.not_applicable > 0 {
+        if f.counts.pass
+            + f.counts.fail
+            + f.counts.not_assessed
+            + f.counts.waived
+            + f.counts.not_applicable
+            > 0
+        {
             o.push_str(&row(area.as_str(), f));
         }
     }
@@ -120,7 +139,12 @@ pub fn render(report: &Report, style: &Style) -> String {
     }
     let findings = report.findings();
     if !findings.is_empty() {
-        let _ = writeln!(o, "\n{} ({} failing)", style.bold("Top findings"), findings.len());
+        let _ = writeln!(
+            o,
+            "\n{} ({} failing)",
+            style.bold("Top findings"),
+            findings.len()
+        );
         for f in findings.iter().take(TOP) {
             let _ = writeln!(
                 o,
@@ -132,7 +156,11 @@ pub fn render(report: &Report, style: &Style) -> String {
             );
         }
         if findings.len() > TOP {
-            let _ = writeln!(o, "  ... and {} more in the JSON report", findings.len() - TOP);
+            let _ = writeln!(
+                o,
+                "  ... and {} more in the JSON report",
+                findings.len() - TOP
+            );
         }
     }
     let unassessed: Vec<_> = report
@@ -143,7 +171,13 @@ pub fn render(report: &Report, style: &Style) -> String {
     if !unassessed.is_empty() {
         let _ = writeln!(o, "\n{} ({})", style.bold("Not assessed"), unassessed.len());
         for r in unassessed.iter().take(TOP) {
-            let _ = writeln!(o, "  {:<11}{:<11} {}", r.rule_id, r.region, clean(&r.message));
+            let _ = writeln!(
+                o,
+                "  {:<11}{:<11} {}",
+                r.rule_id,
+                r.region,
+                clean(&r.message)
+            );
         }
         if unassessed.len() > TOP {
             let _ = writeln!(o, "  ... and {} more", unassessed.len() - TOP);
@@ -171,9 +205,18 @@ pub fn render(report: &Report, style: &Style) -> String {
         }
     }
     let g = &report.gate;
-    let fail_on = g.options.fail_on.map(|s| s.to_string()).unwrap_or_else(|| "none".into());
+    let fail_on = g
+        .options
+        .fail_on
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "none".into());
     if g.failed {
-        let _ = writeln!(o, "\n{} {}", style.paint("1;31", "Gate FAILED:"), g.reasons.join("; "));
+        let _ = writeln!(
+            o,
+            "\n{} {}",
+            style.paint("1;31", "Gate FAILED:"),
+            g.reasons.join("; ")
+        );
     } else if g.not_assessed > 0 {
         let _ = writeln!(
             o,
@@ -182,7 +225,11 @@ pub fn render(report: &Report, style: &Style) -> String {
             g.not_assessed
         );
     } else {
-        let _ = writeln!(o, "\n{} no failure at or above {fail_on}", style.paint("32", "Gate passed:"));
+        let _ = writeln!(
+            o,
+            "\n{} no failure at or above {fail_on}",
+            style.paint("32", "Gate passed:")
+        );
     }
     o
 }

@@ -17,8 +17,16 @@ pub const NOW: &str = "2026-01-01T00:00:00Z";
 /// The rules the sample report keeps: a pinned subset, so that adding a rule elsewhere does
 /// not change these snapshots, covering every status and the four channels.
 pub const SAMPLE_RULES: &[&str] = &[
-    "EMAIL-001", "EMAIL-002", "EMAIL-003", "EMAIL-008", "SMS-001", "SMS-012", "VOICE-001",
-    "DATA-002", "IAM-001", "OPS-004",
+    "EMAIL-001",
+    "EMAIL-002",
+    "EMAIL-003",
+    "EMAIL-008",
+    "SMS-001",
+    "SMS-012",
+    "VOICE-001",
+    "DATA-002",
+    "IAM-001",
+    "OPS-004",
 ];
 
 pub const PAYLOADS: &[&str] = &[
@@ -28,13 +36,17 @@ pub const PAYLOADS: &[&str] = &[
 ];
 
 pub fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/report")
+        .join(name)
 }
 
 /// The sample report, tool version redacted.
 pub fn sample_report() -> Report {
     let mut rules = RuleSet::builtin().expect("built-in rules load");
-    rules.rules.retain(|id, _| SAMPLE_RULES.contains(&id.as_str()));
+    rules
+        .rules
+        .retain(|id, _| SAMPLE_RULES.contains(&id.as_str()));
     let facts = FactSnapshot::load(&fixture("sample-facts.json")).expect("sample facts load");
     let mut report = msgready::evaluate_loaded(
         &rules,
@@ -69,7 +81,14 @@ fn ensure_rule(report: &mut Report, id: &str, area: Area, severity: Severity) {
     }
 }
 
-fn result(rule: &str, area: Area, sev: Severity, region: &str, resource: &str, status: Status) -> RuleResult {
+fn result(
+    rule: &str,
+    area: Area,
+    sev: Severity,
+    region: &str,
+    resource: &str,
+    status: Status,
+) -> RuleResult {
     RuleResult {
         rule_id: rule.into(),
         area,
@@ -102,7 +121,14 @@ pub fn rich_report() -> Report {
     waived.arn = Some("arn:aws:ses:us-west-2:111122223333:identity/waived.example.com".into());
     waived.message = "Identity waived.example.com is missing in us-west-2 (accepted risk).".into();
     report.results.push(waived);
-    let mut rpo_ok = result("OPS-004", Area::Ops, Severity::Medium, "us-east-1", "event-data", Status::Pass);
+    let mut rpo_ok = result(
+        "OPS-004",
+        Area::Ops,
+        Severity::Medium,
+        "us-east-1",
+        "event-data",
+        Status::Pass,
+    );
     rpo_ok.figures = Some(serde_json::json!({
         "data_class": "event data",
         "implied_rpo_minutes": 15,
@@ -110,7 +136,14 @@ pub fn rich_report() -> Report {
         "target_minutes": 60,
         "basis": "S3 replication with RTC on <script>alert(1)</script>",
     }));
-    let mut rpo_bad = result("OPS-004", Area::Ops, Severity::Medium, "us-west-2", "endpoints", Status::Fail);
+    let mut rpo_bad = result(
+        "OPS-004",
+        Area::Ops,
+        Severity::Medium,
+        "us-west-2",
+        "endpoints",
+        Status::Fail,
+    );
     rpo_bad.figures = Some(serde_json::json!({
         "data_class": "endpoints",
         "implied_rpo_minutes": 1440,
@@ -118,7 +151,8 @@ pub fn rich_report() -> Report {
         "target_minutes": 60,
         "basis": "daily import job",
     }));
-    rpo_bad.message = "Endpoints in us-west-2 are imported daily: implied RPO 1440 min, target 60 min.".into();
+    rpo_bad.message =
+        "Endpoints in us-west-2 are imported daily: implied RPO 1440 min, target 60 min.".into();
     rpo_bad.remediation = Some("Import endpoints more often.".into());
     report.results.push(rpo_ok);
     report.results.push(rpo_bad);
@@ -130,9 +164,17 @@ pub fn rich_report() -> Report {
 /// many resources, with messages as long as real ones.
 pub fn synthetic_report(n: usize) -> Report {
     let mut report = sample_report();
-    let rules: Vec<(String, Area, Severity)> =
-        report.rules.iter().map(|r| (r.id.clone(), r.area, r.severity)).collect();
-    let regions: Vec<String> = report.deployment.regions.iter().map(|r| r.name.clone()).collect();
+    let rules: Vec<(String, Area, Severity)> = report
+        .rules
+        .iter()
+        .map(|r| (r.id.clone(), r.area, r.severity))
+        .collect();
+    let regions: Vec<String> = report
+        .deployment
+        .regions
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
     report.results = (0..n)
         .map(|i| {
             let (id, area, sev) = &rules[i % rules.len()];
