@@ -144,6 +144,7 @@ fn html_sections() {
 
     let mut no_rpo = sample_report();
     no_rpo.results.retain(|r| r.rule_id != "OPS-004");
+    no_rpo.rpo.clear();
     let out = html::render(&no_rpo, &html::Templates::builtin()).unwrap();
     assert!(out.contains("RPO was not assessed"));
 }

@@ -334,45 +334,22 @@ fn failover(report: &Report) -> Vec<Value> {
         .collect()
 }
 
-/// A figure from a rule's `figures`, as text.
-fn show(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => "—".into(),
-        Some(Value::String(s)) => clean(s),
-        Some(other) => clean(&other.to_string()),
-    }
-}
-
-/// The implied RPO per data class, from OPS-004's results.
+/// The implied RPO table (`Report::rpo`, from OPS-004), formatted for the page.
 fn rpo(report: &Report) -> Value {
+    let minutes = |m: Option<f64>| m.map_or_else(|| "—".to_string(), |m| format!("{m} min"));
     let rows: Vec<Value> = report
-        .results
+        .rpo
         .iter()
-        .filter(|r| r.rule_id == "OPS-004")
         .map(|r| {
-            let f = r.figures.as_ref();
-            let get = |k: &str| f.and_then(|f| f.get(k));
-            let implied = match get("implied_rpo") {
-                Some(Value::String(_)) => show(get("implied_rpo")),
-                _ => match get("implied_rpo_minutes") {
-                    Some(Value::Null) | None => "—".into(),
-                    Some(m) => format!("{} min", show(Some(m))),
-                },
-            };
-            let target = match get("target_minutes") {
-                Some(Value::Null) | None => "—".into(),
-                Some(m) => format!("{} min", show(Some(m))),
-            };
             json!({
                 "region": clean(&r.region),
                 "account": clean(&r.account_id),
-                "data_class": show(get("data_class")),
-                "implied": implied,
-                "target": target,
-                "basis": show(get("basis")),
+                "data_class": clean(&r.data_class),
+                "implied": if r.implied.is_empty() { minutes(r.implied_minutes) } else { clean(&r.implied) },
+                "target": minutes(r.target_minutes),
+                "basis": clean(&r.basis),
                 "status": r.status.as_str(),
                 "status_label": status_label(r.status),
-                "message": clean(&r.message),
             })
         })
         .collect();

@@ -34,10 +34,56 @@ pub struct Report {
     /// Every collection attempt that failed, per account; `ok` entries are counted only.
     pub collection: CollectionSummary,
     pub score: Score,
+    /// The recovery point the facts imply, per Region and data class (from rule OPS-004).
+    pub rpo: Vec<RpoRow>,
     pub gate: Gate,
     /// Metadata of every rule evaluated, with the severity in force.
     pub rules: Vec<RuleInfo>,
     pub results: Vec<RuleResult>,
+}
+
+/// One line of the RPO table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RpoRow {
+    pub account_id: String,
+    pub region: String,
+    /// `event-data`, `endpoints` or `opt-outs-and-suppressions`.
+    pub data_class: String,
+    /// In words, e.g. "15 minutes (S3 Replication Time Control)" or "unbounded (no replication)".
+    pub implied: String,
+    /// `None` when unbounded or unknown.
+    pub implied_minutes: Option<f64>,
+    pub target_minutes: Option<f64>,
+    /// The evidence behind the figure.
+    pub basis: String,
+    /// OPS-004's verdict for this row.
+    pub status: Status,
+}
+
+/// The RPO table from OPS-004's results and their figures.
+pub fn rpo_rows(results: &[RuleResult]) -> Vec<RpoRow> {
+    results
+        .iter()
+        .filter(|r| r.rule_id == "OPS-004")
+        .filter_map(RpoRow::from_result)
+        .collect()
+}
+
+impl RpoRow {
+    fn from_result(r: &RuleResult) -> Option<RpoRow> {
+        let f = r.figures.as_ref()?;
+        let text = |k: &str| f.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        Some(RpoRow {
+            account_id: r.account_id.clone(),
+            region: r.region.clone(),
+            data_class: f.get("data_class")?.as_str()?.to_string(),
+            implied: text("implied_rpo"),
+            implied_minutes: f.get("implied_rpo_minutes").and_then(|v| v.as_f64()),
+            target_minutes: f.get("target_minutes").and_then(|v| v.as_f64()),
+            basis: text("basis"),
+            status: r.status,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -160,6 +206,7 @@ impl Report {
             })
             .collect();
         let gate = crate::exit::gate(&gate_options, &results, &score);
+        let rpo = rpo_rows(&results);
         Report {
             schema_version: REPORT_SCHEMA_VERSION,
             tool: Tool {
@@ -186,6 +233,7 @@ impl Report {
             },
             collection,
             score,
+            rpo,
             gate,
             rules: rules_info,
             results,

@@ -137,6 +137,31 @@ pub fn render(report: &Report, style: &Style) -> String {
             let _ = writeln!(o, "  {mark}  {}", v.summary);
         }
     }
+    if !report.rpo.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n{}",
+            style.bold("Recovery point implied by the facts (OPS-004)")
+        );
+        for r in &report.rpo {
+            let target = r
+                .target_minutes
+                .map(|t| format!("target {t} min"))
+                .unwrap_or_else(|| "no target".into());
+            let mark = match r.status {
+                Status::Pass => style.paint("32", "meets "),
+                Status::Fail => style.paint("31", "misses"),
+                _ => "  -   ".to_string(),
+            };
+            let _ = writeln!(
+                o,
+                "  {mark} {:<11}{:<27}{} ({target})",
+                r.region,
+                r.data_class,
+                clean(&r.implied)
+            );
+        }
+    }
     let findings = report.findings();
     if !findings.is_empty() {
         let _ = writeln!(

@@ -64,6 +64,7 @@ pub fn sample_report() -> Report {
 pub fn rescore(report: &mut Report) {
     report.score = msgready::score::score(&report.results, &report.deployment);
     report.gate = msgready::exit::gate(&report.gate.options, &report.results, &report.score);
+    report.rpo = msgready::report::rpo_rows(&report.results);
 }
 
 fn ensure_rule(report: &mut Report, id: &str, area: Area, severity: Severity) {
