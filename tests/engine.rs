@@ -79,3 +79,47 @@ fn required_facts_missing_make_the_region_not_assessed() {
         .message
         .contains("ses facts were not collected in us-east-1"));
 }
+
+#[test]
+fn channels_with_missing_facts_are_assumed_in_use() {
+    use msgready::config::Config;
+    use msgready::engine::input::{channels, ResolvedDeployment};
+    use msgready::facts::FactSnapshot;
+    let facts = FactSnapshot::from_json(
+        r#"{"schema_version":1,"accounts":[{"account_id":"1","regions":{
+            "us-east-1":{"ses":{},"pinpoint":{}},"us-west-2":{"ses":{},"sms_voice":{},"pinpoint":{}}},
+            "collection":[]}]}"#,
+        "inline",
+    )
+    .unwrap();
+    let config = Config::default();
+    let d = ResolvedDeployment::resolve(&config, &facts);
+    let c = channels(&config, &d, &facts.accounts[0]);
+    // SES and Pinpoint were read and show nothing in use; SMS/voice were not read at all.
+    assert_eq!(c["email"]["in_use"], false);
+    assert_eq!(c["push"]["in_use"], false);
+    assert_eq!(c["sms"]["in_use"], true);
+    assert_eq!(c["sms"]["source"], "assumed (facts missing)");
+    assert_eq!(c["voice"]["in_use"], true);
+
+    // Pinpoint gone after its end of support is not evidence of push use.
+    let mut gone = facts.clone();
+    gone.accounts[0]
+        .regions
+        .get_mut("us-east-1")
+        .unwrap()
+        .pinpoint = None;
+    gone.accounts[0]
+        .collection
+        .push(msgready::facts::CollectionStatus {
+            service: "mobiletargeting".into(),
+            region: "us-east-1".into(),
+            operation: "*".into(),
+            status: msgready::facts::CollectionOutcome::Failed,
+            reason: Some(msgready::facts::FailureReason::Unsupported),
+            detail: None,
+            calls: None,
+        });
+    let c = channels(&config, &d, &gone.accounts[0]);
+    assert_eq!(c["push"]["in_use"], false);
+}

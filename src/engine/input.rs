@@ -142,15 +142,34 @@ pub fn channels(config: &Config, deployment: &ResolvedDeployment, account: &Acco
             config.channels.push,
         ),
     ];
+    // A channel whose facts are missing in a carrying Region cannot be inferred unused: it is
+    // assumed in use, so that the rules needing those facts come out not_assessed rather than
+    // not_applicable. A service that is gone or not offered there is no evidence of use.
+    let unknown = |svc: &str, present: &dyn Fn(&RegionFacts) -> bool| {
+        deployment
+            .regions
+            .iter()
+            .filter(|r| r.role == "primary" || r.role == "active")
+            .any(|r| match account.regions.get(&r.name) {
+                None => true,
+                Some(f) => !present(f) && !service_gone(account, svc, &r.name),
+            })
+    };
+    let missing = [
+        unknown("ses", &|f| f.ses.is_some()),
+        unknown("sms-voice", &|f| f.sms_voice.is_some()),
+        unknown("sms-voice", &|f| f.sms_voice.is_some()),
+        unknown("mobiletargeting", &|f| f.pinpoint.is_some()),
+    ];
     let mut out = Map::new();
-    for (name, inferred, declared) in inferred {
-        out.insert(
-            name.into(),
-            json!({
-                "in_use": declared.unwrap_or(inferred),
-                "source": if declared.is_some() { "declared" } else { "inferred" },
-            }),
-        );
+    for ((name, inferred, declared), missing) in inferred.into_iter().zip(missing) {
+        let (in_use, source) = match declared {
+            Some(d) => (d, "declared"),
+            None if inferred => (true, "inferred"),
+            None if missing => (true, "assumed (facts missing)"),
+            None => (false, "inferred"),
+        };
+        out.insert(name.into(), json!({ "in_use": in_use, "source": source }));
     }
     out.insert("sms_countries".into(), json!(config.channels.sms_countries));
     out.insert(
@@ -158,6 +177,21 @@ pub fn channels(config: &Config, deployment: &ResolvedDeployment, account: &Acco
         json!(config.channels.voice_countries),
     );
     Value::Object(out)
+}
+
+/// The collector recorded the service as gone (Pinpoint after its end of support) or not
+/// offered in the Region.
+pub fn service_gone(account: &AccountFacts, svc: &str, region: &str) -> bool {
+    use crate::facts::{CollectionOutcome, FailureReason};
+    account.collection.iter().any(|c| {
+        c.service == svc
+            && c.region == region
+            && c.status == CollectionOutcome::Failed
+            && matches!(
+                c.reason,
+                Some(FailureReason::Unsupported | FailureReason::NotOffered)
+            )
+    })
 }
 
 pub fn is_push_channel(t: &str) -> bool {

@@ -47,7 +47,7 @@ fn pct(v: Option<f64>) -> String {
 
 fn row(name: &str, f: &ScoreFigure) -> String {
     format!(
-        "  {:<11}{:>7}{:>10}{:>7}{:>7}{:>14}{:>7}\n",
+        "  {:<15}{:>7}{:>10}{:>7}{:>7}{:>14}{:>7}\n",
         name,
         pct(f.score),
         f.coverage
@@ -103,10 +103,10 @@ pub fn render(report: &Report, style: &Style) -> String {
         ov.counts.waived
     );
     let header = format!(
-        "  {:<11}{:>7}{:>10}{:>7}{:>7}{:>14}{:>7}\n",
+        "  {:<15}{:>7}{:>10}{:>7}{:>7}{:>14}{:>7}\n",
         "", "score", "coverage", "pass", "fail", "not assessed", "n/a"
     );
-    o.push_str(&style.bold(&header.replacen("           ", "Area       ", 1)));
+    o.push_str(&style.bold(&header.replacen("               ", "Area           ", 1)));
     for (area, f) in &report.score.by_area {
         if f.counts.pass
             + f.counts.fail
@@ -119,7 +119,7 @@ pub fn render(report: &Report, style: &Style) -> String {
         }
     }
     o.push('\n');
-    o.push_str(&style.bold(&header.replacen("           ", "Region     ", 1)));
+    o.push_str(&style.bold(&header.replacen("               ", "Region         ", 1)));
     for r in &d.regions {
         if let Some(f) = report.score.by_region.get(&r.name) {
             o.push_str(&row(&r.name, f));
@@ -155,7 +155,7 @@ pub fn render(report: &Report, style: &Style) -> String {
             };
             let _ = writeln!(
                 o,
-                "  {mark} {:<11}{:<27}{} ({target})",
+                "  {mark} {:<15}{:<27}{} ({target})",
                 r.region,
                 r.data_class,
                 clean(&r.implied)
@@ -173,7 +173,7 @@ pub fn render(report: &Report, style: &Style) -> String {
         for f in findings.iter().take(TOP) {
             let _ = writeln!(
                 o,
-                "  {} {:<11}{:<11} {}",
+                "  {} {:<11}{:<15}{}",
                 style.sev(f.severity),
                 f.rule_id,
                 f.region,
@@ -198,7 +198,7 @@ pub fn render(report: &Report, style: &Style) -> String {
         for r in unassessed.iter().take(TOP) {
             let _ = writeln!(
                 o,
-                "  {:<11}{:<11} {}",
+                "  {:<11}{:<15}{}",
                 r.rule_id,
                 r.region,
                 clean(&r.message)
