@@ -84,6 +84,14 @@ impl ResolvedDeployment {
     pub fn is_active_active(&self) -> bool {
         self.architecture == "active-active"
     }
+
+    pub fn arch(&self) -> Architecture {
+        if self.is_active_active() {
+            Architecture::ActiveActive
+        } else {
+            Architecture::WarmStandby
+        }
+    }
 }
 
 /// Whether each channel is in use, and why we think so.

@@ -109,11 +109,7 @@ impl<'a> Evaluator<'a> {
         let mut out = Vec::new();
         // MSGREADY_RULE_TIMINGS=1 prints where evaluation time goes (rule authors, benchmarks).
         let timings = std::env::var_os("MSGREADY_RULE_TIMINGS").is_some();
-        let arch = if deployment.is_active_active() {
-            crate::config::Architecture::ActiveActive
-        } else {
-            crate::config::Architecture::WarmStandby
-        };
+        let arch = deployment.arch();
         for account in &facts.accounts {
             let t = std::time::Instant::now();
             let input = input::to_rego(&input::build(config, deployment, account, now));
@@ -131,11 +127,7 @@ impl<'a> Evaluator<'a> {
             let raw = self.run_rules(&runnable, input, timings)?;
             let t = std::time::Instant::now();
             for (i, rule) in self.rules.iter().enumerate() {
-                let severity = config
-                    .rules
-                    .get(&rule.id)
-                    .and_then(|o| o.severity)
-                    .unwrap_or_else(|| rule.severity.for_architecture(arch));
+                let severity = rule.severity_in_force(config, arch);
                 let parsed = match raw.get(&i) {
                     Some(v) => parse_results(rule, v, deployment)?,
                     None => Vec::new(),

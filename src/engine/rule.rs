@@ -100,6 +100,19 @@ impl Rule {
     pub fn results_path(&self) -> String {
         format!("data.{}.results", self.package)
     }
+
+    /// The severity in force: the config's override, else the rule's for the architecture.
+    pub fn severity_in_force(
+        &self,
+        config: &crate::config::Config,
+        arch: Architecture,
+    ) -> Severity {
+        config
+            .rules
+            .get(&self.id)
+            .and_then(|o| o.severity)
+            .unwrap_or_else(|| self.severity.for_architecture(arch))
+    }
 }
 
 /// Services a `requires` entry may name, and the fact section each one fills.

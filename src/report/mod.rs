@@ -157,11 +157,7 @@ impl Report {
             gate_options,
         } = input;
         let score = crate::score::score(&results, &deployment);
-        let arch = if deployment.is_active_active() {
-            crate::config::Architecture::ActiveActive
-        } else {
-            crate::config::Architecture::WarmStandby
-        };
+        let arch = deployment.arch();
         let rules_info = rules
             .rules
             .values()
@@ -170,11 +166,7 @@ impl Report {
                 id: r.id.clone(),
                 title: r.title.clone(),
                 area: r.area,
-                severity: config
-                    .rules
-                    .get(&r.id)
-                    .and_then(|o| o.severity)
-                    .unwrap_or_else(|| r.severity.for_architecture(arch)),
+                severity: r.severity_in_force(config, arch),
                 guide: r.guide.clone(),
                 rationale: r.rationale.clone(),
                 remediation: r.remediation.clone(),
