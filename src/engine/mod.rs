@@ -124,14 +124,11 @@ impl<'a> Evaluator<'a> {
                         .any(|r| missing_facts(rule, account, deployment, r).is_none())
                 })
                 .collect();
-            let raw = self.run_rules(&runnable, input, timings)?;
+            let mut raw = self.run_rules(&runnable, input, deployment, timings)?;
             let t = std::time::Instant::now();
             for (i, rule) in self.rules.iter().enumerate() {
                 let severity = rule.severity_in_force(config, arch);
-                let parsed = match raw.get(&i) {
-                    Some(v) => parse_results(rule, v, deployment)?,
-                    None => Vec::new(),
-                };
+                let parsed = raw.remove(&i).unwrap_or_default();
                 out.extend(assemble(rule, severity, account, deployment, parsed));
             }
             if timings {
@@ -157,15 +154,16 @@ impl<'a> Evaluator<'a> {
         &mut self,
         which: &[usize],
         input: regorus::Value,
+        deployment: &ResolvedDeployment,
         timings: bool,
-    ) -> Result<BTreeMap<usize, regorus::Value>> {
+    ) -> Result<BTreeMap<usize, Vec<RawResult>>> {
         use std::sync::atomic::{AtomicUsize, Ordering};
         self.engine.set_input(input);
         let next = AtomicUsize::new(0);
         let rules = &self.rules;
         let workers = self.workers.min(which.len()).max(1);
         let engines: Vec<regorus::Engine> = (0..workers).map(|_| self.engine.clone()).collect();
-        let outcomes: Vec<Result<Vec<(usize, regorus::Value)>>> = std::thread::scope(|scope| {
+        let outcomes: Vec<Result<Vec<(usize, Vec<RawResult>)>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = engines
                 .into_iter()
                 .map(|mut engine| {
@@ -183,7 +181,7 @@ impl<'a> Evaluator<'a> {
                             if timings {
                                 eprintln!("{}: {:?}", rule.id, t.elapsed());
                             }
-                            got.push((i, v));
+                            got.push((i, parse_results(rule, &v, deployment)?));
                         }
                         Ok(got)
                     })
