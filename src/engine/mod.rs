@@ -52,6 +52,9 @@ struct RawResult {
     figures: Option<serde_json::Value>,
 }
 
+/// One thread's share of the rules: (rule index, its parsed results).
+type ParsedBatch = Vec<(usize, Vec<RawResult>)>;
+
 /// Rules compiled once, evaluated for each account.
 pub struct Evaluator<'a> {
     rules: Vec<&'a Rule>,
@@ -163,7 +166,7 @@ impl<'a> Evaluator<'a> {
         let rules = &self.rules;
         let workers = self.workers.min(which.len()).max(1);
         let engines: Vec<regorus::Engine> = (0..workers).map(|_| self.engine.clone()).collect();
-        let outcomes: Vec<Result<Vec<(usize, Vec<RawResult>)>>> = std::thread::scope(|scope| {
+        let outcomes: Vec<Result<ParsedBatch>> = std::thread::scope(|scope| {
             let handles: Vec<_> = engines
                 .into_iter()
                 .map(|mut engine| {
