@@ -25,6 +25,10 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate a fact snapshot against the rules, write reports and gate.
     Evaluate(EvaluateArgs),
+    /// Read the deployment from AWS (read-only) and write a fact snapshot.
+    Collect(CollectArgs),
+    /// Collect, then evaluate, report and gate exactly like `evaluate`.
+    Scan(ScanArgs),
     /// List, explain, lint and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -110,6 +114,13 @@ pub struct EvaluateArgs {
     /// msgready.toml: deployment, thresholds, targets, rule overrides.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Rules, report outputs and gate: shared by `evaluate` and `scan`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
     /// Extra rule files; a rule with a built-in rule's ID replaces it.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -124,6 +135,71 @@ pub struct EvaluateArgs {
     pub templates: Option<PathBuf>,
     #[command(flatten)]
     pub gate: GateArgs,
+}
+
+/// Where and how to read AWS: shared by `collect` and `scan`.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// msgready.toml; its deployment names the Regions (optional with --regions).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Regions to read, comma-separated; overrides the config's deployment.
+    #[arg(long, value_name = "R1,R2", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Primary Region (default: the config's primary, or the first of --regions).
+    #[arg(long, value_name = "REGION")]
+    pub primary: Option<String>,
+    /// Named profile from the shared AWS config files (SSO profiles included).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Role to assume (STS AssumeRole) before reading.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// External ID for --role-arn.
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+    /// Requests per second per Region for each SMS/voice v2 operation (AWS default quota: 1).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub sms_voice_rps: u32,
+    /// Attempts per request, the first included (SDK standard retry mode).
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_attempts: u32,
+}
+
+impl AwsArgs {
+    fn options(&self) -> crate::CollectOptions {
+        crate::CollectOptions {
+            regions: self.regions.clone(),
+            primary: self.primary.clone(),
+            credentials: crate::collect::Credentials {
+                profile: self.profile.clone(),
+                role_arn: self.role_arn.clone(),
+                external_id: self.external_id.clone(),
+            },
+            limits: crate::collect::Limits {
+                sms_voice_rps: self.sms_voice_rps,
+                max_attempts: self.max_attempts,
+                ..Default::default()
+            },
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Fact snapshot to write (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,6 +260,20 @@ pub fn run(cli: Cli) -> u8 {
             }
             exit::exit_code(&outcome)
         }
+        Command::Scan(args) => {
+            let outcome = scan(&args);
+            if let Err(e) = &outcome {
+                eprintln!("msgready: error: {e}");
+            }
+            exit::exit_code(&outcome)
+        }
+        Command::Collect(args) => match collect(&args) {
+            Ok(()) => exit::PASSED,
+            Err(e) => {
+                eprintln!("msgready: error: {e}");
+                exit::COULD_NOT_RUN
+            }
+        },
         Command::Rules(cmd) => match rules(cmd) {
             Ok(code) => code,
             Err(e) => {
@@ -205,20 +295,90 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
+fn gate_options(gate: &GateArgs) -> GateOptions {
+    GateOptions {
+        fail_on: gate.fail_on.severity(),
+        min_score: gate.min_score,
+    }
+}
+
 fn evaluate(args: &EvaluateArgs) -> Result<exit::Gate> {
     let opts = crate::EvaluateOptions {
         facts: args.facts.clone(),
         config: args.config.clone(),
-        rules: args.rules.clone(),
-        gate: GateOptions {
-            fail_on: args.gate.fail_on.severity(),
-            min_score: args.gate.min_score,
-        },
+        rules: args.report.rules.clone(),
+        gate: gate_options(&args.report.gate),
         now: None,
     };
     let report = crate::evaluate(&opts)?;
+    write_reports(&report, &args.report)
+}
+
+/// The config for `collect`/`scan`: the file's (rule IDs checked against `rules`), with
+/// `--regions`/`--primary` applied.
+fn aws_config(aws: &AwsArgs, rules: &RuleSet) -> Result<crate::config::Config> {
+    let config = crate::load_config(aws.config.as_deref(), rules)?;
+    crate::apply_deployment_overrides(config, &aws.options())
+}
+
+fn collect(args: &CollectArgs) -> Result<()> {
+    let rules = RuleSet::builtin_with(None)?;
+    let config = aws_config(&args.aws, &rules)?;
+    let snapshot = crate::collect_snapshot(&config, &args.aws.options())?;
+    let json = serde_json::to_vec_pretty(&snapshot).map_err(|e| Error::Usage(e.to_string()))?;
+    crate::fsutil::write_atomic(&args.out, &json)?;
+    summarise_collection(&snapshot);
+    eprintln!("msgready: wrote {}", args.out.display());
+    Ok(())
+}
+
+fn scan(args: &ScanArgs) -> Result<exit::Gate> {
+    let rules = RuleSet::builtin_with(args.report.rules.as_deref())?;
+    let config = aws_config(&args.aws, &rules)?;
+    let snapshot = crate::collect_snapshot(&config, &args.aws.options())?;
+    summarise_collection(&snapshot);
+    let report = crate::evaluate_loaded(
+        &rules,
+        &config,
+        &snapshot,
+        gate_options(&args.report.gate),
+        None,
+    )?;
+    write_reports(&report, &args.report)
+}
+
+/// One stderr line per operation that could not be read.
+fn summarise_collection(snapshot: &crate::facts::FactSnapshot) {
+    for account in &snapshot.accounts {
+        let calls: u64 = account.collection.iter().filter_map(|c| c.calls).sum();
+        eprintln!(
+            "msgready: account {}: {} Region(s), {calls} API call(s)",
+            account.account_id,
+            account.regions.len()
+        );
+        for c in account
+            .collection
+            .iter()
+            .filter(|c| c.status == crate::facts::CollectionOutcome::Failed)
+        {
+            eprintln!(
+                "msgready: could not read {}:{} in {}: {}{}",
+                c.service,
+                c.operation,
+                c.region,
+                c.reason.map(|r| r.describe()).unwrap_or("failed"),
+                c.detail
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+}
+
+fn write_reports(report: &report::Report, args: &ReportArgs) -> Result<exit::Gate> {
     if args.format.contains(&OutputFormat::Json) {
-        let path = report::json::write(&report, &args.out)?;
+        let path = report::json::write(report, &args.out)?;
         eprintln!("msgready: wrote {}", path.display());
     }
     use OutputFormat::*;
@@ -227,20 +387,20 @@ fn evaluate(args: &EvaluateArgs) -> Result<exit::Gate> {
             continue;
         }
         let path = match format {
-            Html => report::html::write(&report, &args.out, args.templates.as_deref())?,
-            Sarif => report::sarif::write(&report, &args.out)?,
-            Junit => report::junit::write(&report, &args.out)?,
-            Markdown => report::markdown::write(&report, &args.out)?,
-            Asff => report::asff::write(&report, &args.out)?,
+            Html => report::html::write(report, &args.out, args.templates.as_deref())?,
+            Sarif => report::sarif::write(report, &args.out)?,
+            Junit => report::junit::write(report, &args.out)?,
+            Markdown => report::markdown::write(report, &args.out)?,
+            Asff => report::asff::write(report, &args.out)?,
             Json | Text => continue,
         };
         eprintln!("msgready: wrote {}", path.display());
     }
     if args.format.contains(&OutputFormat::Text) {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        print!("{}", terminal::render(&report, &terminal::Style { colour }));
+        print!("{}", terminal::render(report, &terminal::Style { colour }));
     }
-    Ok(report.gate)
+    Ok(report.gate.clone())
 }
 
 fn rules(cmd: RulesCommand) -> Result<u8> {

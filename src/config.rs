@@ -332,7 +332,7 @@ impl Config {
     }
 }
 
-fn is_region_code(s: &str) -> bool {
+pub fn is_region_code(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() >= 3
         && parts.iter().all(|p| {

@@ -95,6 +95,166 @@ pub fn evaluate_loaded(
     Ok(report)
 }
 
+/// Everything `collect` and `scan` need to reach AWS, already parsed from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct CollectOptions {
+    /// Regions to read, in order; overrides the config's deployment.
+    pub regions: Vec<String>,
+    /// Primary Region; the first Region when not given.
+    pub primary: Option<String>,
+    pub credentials: collect::Credentials,
+    pub limits: collect::Limits,
+}
+
+/// The config with `--regions`/`--primary` applied: with them, the deployment is those
+/// Regions (first or `--primary` primary, the others standby or active per architecture).
+pub fn apply_deployment_overrides(mut config: Config, opts: &CollectOptions) -> Result<Config> {
+    use config::{Architecture, RegionRole, Role};
+    let mut names: Vec<String> = if opts.regions.is_empty() {
+        config
+            .deployment
+            .regions
+            .iter()
+            .map(|r| r.name.clone())
+            .collect()
+    } else {
+        opts.regions.iter().map(|r| r.trim().to_string()).collect()
+    };
+    if names.is_empty() {
+        return Err(error::Error::Usage(
+            "no Regions to collect: pass --regions or declare deployment.regions in --config"
+                .into(),
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for n in &names {
+        if !config::is_region_code(n) {
+            return Err(error::Error::Usage(format!(
+                "`{n}` is not an AWS Region code (like us-east-1)"
+            )));
+        }
+        if !seen.insert(n.clone()) {
+            return Err(error::Error::Usage(format!("Region `{n}` is listed twice")));
+        }
+    }
+    if opts.regions.is_empty() && opts.primary.is_none() {
+        return Ok(config);
+    }
+    let primary = match &opts.primary {
+        Some(p) if !names.contains(p) => {
+            return Err(error::Error::Usage(format!(
+                "--primary {p} is not one of the Regions ({})",
+                names.join(", ")
+            )))
+        }
+        Some(p) => p.clone(),
+        None => config
+            .deployment
+            .regions
+            .iter()
+            .find(|r| r.role == Role::Primary && names.contains(&r.name))
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| names[0].clone()),
+    };
+    // The primary first, the rest in the order given.
+    names.retain(|n| *n != primary);
+    names.insert(0, primary);
+    let other = match config.deployment.architecture {
+        Architecture::WarmStandby => Role::Standby,
+        Architecture::ActiveActive => Role::Active,
+    };
+    config.deployment.regions = names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| RegionRole {
+            name,
+            role: if i == 0 { Role::Primary } else { other },
+        })
+        .collect();
+    Ok(config)
+}
+
+/// Reads the deployment's Regions from AWS into a fact snapshot. Only a failure to start
+/// (no credentials, no account) is an error; everything else is recorded in the snapshot.
+pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSnapshot> {
+    let regions: Vec<String> = config
+        .deployment
+        .regions
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    let salt = collect::Salt::random()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| error::Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    let collector = collect::Collector::new(salt.clone(), opts.limits);
+    let account = runtime.block_on(async {
+        let sdk = collect::load_sdk_config(&opts.credentials, &opts.limits).await;
+        collector.collect(&sdk, &regions).await
+    })?;
+    Ok(FactSnapshot {
+        schema_version: facts::SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        collected_at: Some(now_rfc3339()),
+        complete: true,
+        salt_id: Some(salt.id()),
+        accounts: vec![account],
+    })
+}
+
 pub fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(regions: &[&str], primary: Option<&str>) -> CollectOptions {
+        CollectOptions {
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            primary: primary.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    fn roles(c: &Config) -> Vec<(String, &'static str)> {
+        c.deployment
+            .regions
+            .iter()
+            .map(|r| (r.name.clone(), r.role.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn regions_flag_overrides_the_deployment() {
+        let c = apply_deployment_overrides(
+            Config::default(),
+            &opts(&["eu-west-1", "us-east-1"], Some("us-east-1")),
+        )
+        .expect("valid");
+        assert_eq!(
+            roles(&c),
+            [
+                ("us-east-1".to_string(), "primary"),
+                ("eu-west-1".to_string(), "standby")
+            ]
+        );
+        let c = apply_deployment_overrides(Config::default(), &opts(&["eu-west-1"], None))
+            .expect("valid");
+        assert_eq!(roles(&c), [("eu-west-1".to_string(), "primary")]);
+    }
+
+    #[test]
+    fn bad_overrides_are_usage_errors() {
+        for o in [
+            opts(&[], None),
+            opts(&["us-east-1", "us-east-1"], None),
+            opts(&["Mars"], None),
+            opts(&["us-east-1"], Some("us-west-2")),
+        ] {
+            assert!(apply_deployment_overrides(Config::default(), &o).is_err());
+        }
+    }
 }
