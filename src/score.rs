@@ -215,23 +215,9 @@ fn verdict(region: &str, role: &str, results: &[RuleResult]) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::input::ResolvedRegion;
 
     fn dep() -> ResolvedDeployment {
-        ResolvedDeployment {
-            architecture: "warm-standby".into(),
-            primary: "us-east-1".into(),
-            regions: vec![
-                ResolvedRegion {
-                    name: "us-east-1".into(),
-                    role: "primary".into(),
-                },
-                ResolvedRegion {
-                    name: "us-west-2".into(),
-                    role: "standby".into(),
-                },
-            ],
-        }
+        ResolvedDeployment::warm_standby("us-east-1", "us-west-2")
     }
 
     fn r(sev: Severity, status: Status, area: Area, region: &str) -> RuleResult {

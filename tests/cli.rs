@@ -67,6 +67,25 @@ fn facts(regions: serde_json::Value) -> String {
     .to_string()
 }
 
+/// `evaluate` with the two-Region CONFIG and `--fail-on none`; returns the output and the
+/// report folder.
+fn evaluate_fail_on_none(dir: &Path, facts: &Path) -> (Output, PathBuf) {
+    let c = write(dir, "m.toml", CONFIG);
+    let out = dir.join("out");
+    let o = run(&[
+        "evaluate",
+        "--facts",
+        facts.to_str().unwrap(),
+        "--config",
+        c.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--fail-on",
+        "none",
+    ]);
+    (o, out)
+}
+
 fn identity(name: &str, verified: bool) -> serde_json::Value {
     serde_json::json!({"name": name, "identity_type": "DOMAIN", "verified_for_sending": verified})
 }
@@ -81,19 +100,7 @@ fn exit_0_when_gate_passes_and_all_assessed() {
             "us-east-1": empty_region(), "us-west-2": empty_region()
         })),
     );
-    let c = write(dir.path(), "m.toml", CONFIG);
-    let out = dir.path().join("out");
-    let o = run(&[
-        "evaluate",
-        "--facts",
-        f.to_str().unwrap(),
-        "--config",
-        c.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--fail-on",
-        "none",
-    ]);
+    let (o, out) = evaluate_fail_on_none(dir.path(), &f);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
@@ -209,19 +216,7 @@ fn exit_3_when_facts_are_missing_and_gate_passes() {
         "reason": "access_denied", "detail": "AccessDeniedException: explicit deny in a service control policy"
     }]);
     let f = write(dir.path(), "facts.json", &snapshot.to_string());
-    let c = write(dir.path(), "m.toml", CONFIG);
-    let out = dir.path().join("out");
-    let o = run(&[
-        "evaluate",
-        "--facts",
-        f.to_str().unwrap(),
-        "--config",
-        c.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--fail-on",
-        "none",
-    ]);
+    let (o, out) = evaluate_fail_on_none(dir.path(), &f);
     assert_eq!(code(&o), 3, "{}{}", stdout(&o), stderr(&o));
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();

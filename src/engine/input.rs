@@ -70,6 +70,24 @@ impl ResolvedDeployment {
         }
     }
 
+    /// A two-Region warm-standby deployment (compile checks and tests).
+    pub fn warm_standby(primary: &str, standby: &str) -> ResolvedDeployment {
+        ResolvedDeployment {
+            architecture: "warm-standby".into(),
+            primary: primary.into(),
+            regions: vec![
+                ResolvedRegion {
+                    name: primary.into(),
+                    role: "primary".into(),
+                },
+                ResolvedRegion {
+                    name: standby.into(),
+                    role: "standby".into(),
+                },
+            ],
+        }
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.regions.iter().map(|r| r.name.as_str())
     }
@@ -281,20 +299,7 @@ fn strip_nulls(v: &mut Value) {
 /// The input used to compile-check rules: a deployment with nothing in it.
 pub fn empty_input() -> regorus::Value {
     let config = Config::default();
-    let deployment = ResolvedDeployment {
-        architecture: "warm-standby".into(),
-        primary: "us-east-1".into(),
-        regions: vec![
-            ResolvedRegion {
-                name: "us-east-1".into(),
-                role: "primary".into(),
-            },
-            ResolvedRegion {
-                name: "us-west-2".into(),
-                role: "standby".into(),
-            },
-        ],
-    };
+    let deployment = ResolvedDeployment::warm_standby("us-east-1", "us-west-2");
     let account = AccountFacts {
         account_id: "000000000000".into(),
         ..Default::default()
