@@ -19,6 +19,10 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Logs on stderr: -v what is collected, -vv every request and retry (never bodies,
+    /// credentials or personal data).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -32,6 +36,8 @@ pub enum Command {
     /// List, explain, lint and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Print the least-privilege IAM policy (JSON) that `collect` and `scan` need: read-only.
+    Policy,
     /// Print the JSON Schema of the fact snapshot or of the JSON report.
     Schema {
         #[arg(value_enum)]
@@ -164,6 +170,15 @@ pub struct AwsArgs {
     /// Attempts per request, the first included (SDK standard retry mode).
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_attempts: u32,
+    /// Independent requests in flight per Region and operation (per-resource reads).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+    /// Also resolve the DKIM, MAIL FROM and DMARC records each Region needs (EMAIL-004).
+    #[arg(long)]
+    pub dns: bool,
+    /// DNS server for --dns (IP[:port]); default: the system's resolver configuration.
+    #[arg(long, value_name = "ADDR", requires = "dns")]
+    pub dns_server: Option<String>,
 }
 
 impl AwsArgs {
@@ -179,8 +194,11 @@ impl AwsArgs {
             limits: crate::collect::Limits {
                 sms_voice_rps: self.sms_voice_rps,
                 max_attempts: self.max_attempts,
+                concurrency: self.concurrency as usize,
                 ..Default::default()
             },
+            dns: self.dns,
+            dns_server: self.dns_server.clone(),
         }
     }
 }
@@ -251,7 +269,25 @@ pub fn main() -> u8 {
     run(cli)
 }
 
+/// Logs to stderr at the level `-v` asks for; `RUST_LOG` overrides it.
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => return,
+        1 => "msgready=info",
+        // The SDK crates stay at info: their debug and trace output carries request headers.
+        _ => "msgready=trace,aws_smithy_runtime=info,aws_config=info",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .try_init();
+}
+
 pub fn run(cli: Cli) -> u8 {
+    init_logging(cli.verbose);
     match cli.command {
         Command::Evaluate(args) => {
             let outcome = evaluate(&args);
@@ -281,6 +317,14 @@ pub fn run(cli: Cli) -> u8 {
                 exit::COULD_NOT_RUN
             }
         },
+        Command::Policy => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&crate::collect::policy::document())
+                    .unwrap_or_default()
+            );
+            exit::PASSED
+        }
         Command::Schema { which } => {
             let schema = match which {
                 SchemaKind::Facts => crate::facts::FactSnapshot::json_schema(),

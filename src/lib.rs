@@ -104,6 +104,10 @@ pub struct CollectOptions {
     pub primary: Option<String>,
     pub credentials: collect::Credentials,
     pub limits: collect::Limits,
+    /// Resolve the DNS records EMAIL-004 checks.
+    pub dns: bool,
+    /// DNS server (IP[:port]) for `dns`; the system's resolver when `None`.
+    pub dns_server: Option<String>,
 }
 
 /// The config with `--regions`/`--primary` applied: with them, the deployment is those
@@ -188,10 +192,24 @@ pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSn
         .enable_all()
         .build()
         .map_err(|e| error::Error::Usage(format!("cannot start the async runtime: {e}")))?;
-    let collector = collect::Collector::new(salt.clone(), opts.limits);
+    let mut collector = collect::Collector::new(salt.clone(), opts.limits);
+    collector.window_days = config.thresholds.exercise_window_days;
+    let dns_server = match &opts.dns_server {
+        Some(s) => Some(collect::dns::parse_server(s)?),
+        None => None,
+    };
     let account = runtime.block_on(async {
+        if opts.dns {
+            let resolver = collect::dns::resolver(dns_server)?;
+            collector.dns = Some(collect::Resolver(std::sync::Arc::new(resolver)));
+        }
         let sdk = collect::load_sdk_config(&opts.credentials, &opts.limits).await;
-        collector.collect(&sdk, &regions).await
+        let progress = collect::progress::start(collector.recorder.clone(), regions.clone());
+        let account = collector.collect(&sdk, &regions).await;
+        if let Some(p) = progress {
+            p.finish();
+        }
+        account
     })?;
     Ok(FactSnapshot {
         schema_version: facts::SCHEMA_VERSION,

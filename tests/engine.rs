@@ -119,6 +119,7 @@ fn channels_with_missing_facts_are_assumed_in_use() {
             reason: Some(msgready::facts::FailureReason::Unsupported),
             detail: None,
             calls: None,
+            throttles: None,
         });
     let c = channels(&config, &d, &gone.accounts[0]);
     assert_eq!(c["push"]["in_use"], false);

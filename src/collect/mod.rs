@@ -25,6 +25,18 @@
 //!   loopback emulator / moto integration tests, the end-to-end scan test, the demo script and
 //!   the benchmark.
 
+pub mod cloudtrail;
+pub mod cloudwatch;
+pub mod dns;
+pub mod firehose;
+pub mod iam;
+pub mod kinesis;
+pub mod lambda;
+pub mod pinpoint;
+pub mod policy;
+pub mod progress;
+pub mod refs;
+pub mod s3;
 pub mod sesv2;
 pub mod sms_voice;
 
@@ -298,6 +310,8 @@ struct Entry {
     calls: u64,
     /// HTTP attempts, retries included (counted by [`AttemptCounter`] where installed).
     attempts: u64,
+    /// Attempts answered with a throttling error (each retried or given up).
+    throttles: u64,
     failure: Option<(FailureReason, String)>,
 }
 
@@ -323,6 +337,24 @@ impl Recorder {
     /// One HTTP attempt (retries included).
     pub fn attempt(&self, service: &str, region: &str, operation: &str) {
         self.with(service, region, operation, |e| e.attempts += 1);
+    }
+
+    /// One attempt answered with a throttling error.
+    pub fn throttle(&self, service: &str, region: &str, operation: &str) {
+        self.with(service, region, operation, |e| e.throttles += 1);
+    }
+
+    /// Calls, throttles and failed operations per (Region, service), for the progress display.
+    pub fn totals(&self) -> BTreeMap<(String, String), (u64, u64, u64)> {
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out: BTreeMap<(String, String), (u64, u64, u64)> = BTreeMap::new();
+        for ((service, region, _), e) in map.iter() {
+            let t = out.entry((region.clone(), service.clone())).or_default();
+            t.0 += e.calls.max(e.attempts);
+            t.1 += e.throttles;
+            t.2 += u64::from(e.failure.is_some());
+        }
+        out
     }
 
     /// One failed call; the first failure of an operation is the one reported.
@@ -363,6 +395,7 @@ impl Recorder {
                 reason: e.failure.as_ref().map(|f| f.0),
                 detail: e.failure.as_ref().map(|f| f.1.clone()),
                 calls: Some(e.calls.max(e.attempts)),
+                throttles: (e.throttles > 0).then_some(e.throttles),
             })
             .collect()
     }
@@ -497,6 +530,7 @@ impl Ctx {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let (reason, detail) = classify(err, &self.region);
+        tracing::warn!(service = self.service, region = %self.region, operation, reason = reason.describe(), %detail, "call failed");
         self.recorder
             .failed(self.service, &self.region, operation, reason, detail);
     }
@@ -550,44 +584,119 @@ impl aws_sdk_sesv2::config::Intercept for AttemptCounter {
         cfg: &mut aws_sdk_sesv2::config::ConfigBag,
     ) -> std::result::Result<(), aws_smithy_runtime_api::box_error::BoxError> {
         if let Some(m) = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>() {
-            self.recorder.attempt(self.service, &self.region, m.name());
+            let op = iam_action(self.service, m.name());
+            tracing::trace!(service = self.service, region = %self.region, operation = op, "attempt");
+            self.recorder.attempt(self.service, &self.region, op);
+        }
+        Ok(())
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &aws_sdk_sesv2::config::interceptors::BeforeDeserializationInterceptorContextRef<
+            '_,
+        >,
+        _components: &aws_sdk_sesv2::config::RuntimeComponents,
+        cfg: &mut aws_sdk_sesv2::config::ConfigBag,
+    ) -> std::result::Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        let response = context.response();
+        let status = response.status().as_u16();
+        // JSON protocols name the error in a header; S3 throttles with 503 SlowDown.
+        let kind = response.headers().get("x-amzn-errortype").unwrap_or("");
+        let throttled = status == 429
+            || kind.contains("Throttl")
+            || kind.contains("TooManyRequests")
+            || (status == 503 && self.service == "s3");
+        if throttled {
+            if let Some(m) = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>() {
+                let op = iam_action(self.service, m.name());
+                tracing::debug!(service = self.service, region = %self.region, operation = op, status, "throttled");
+                self.recorder.throttle(self.service, &self.region, op);
+            }
         }
         Ok(())
     }
 }
 
-/// The SDK clients of one Region.
+/// Names the IAM action an SDK operation is authorised by, where the two differ, so that the
+/// recorder, the rules' `requires` and `msgready policy` speak of one thing.
+pub fn iam_action<'a>(service: &str, api_operation: &'a str) -> &'a str {
+    match (service, api_operation) {
+        ("s3", "GetBucketEncryption") => "GetEncryptionConfiguration",
+        ("s3", "GetPublicAccessBlock") => "GetBucketPublicAccessBlock",
+        ("s3", "GetBucketReplication") => "GetReplicationConfiguration",
+        ("s3", "HeadBucket") => "ListBucket",
+        ("lambda", "GetFunctionConfiguration") => "GetFunction",
+        _ => api_operation,
+    }
+}
+
+/// The SDK clients of one Region. Global services (IAM, and S3 and CloudTrail reads that
+/// make global facts) record under the Region `global`.
 #[derive(Debug, Clone)]
 pub struct RegionClients {
     pub ses: aws_sdk_sesv2::Client,
     pub sms_voice: aws_sdk_pinpointsmsvoicev2::Client,
+    pub pinpoint: aws_sdk_pinpoint::Client,
+    pub firehose: aws_sdk_firehose::Client,
+    pub kinesis: aws_sdk_kinesis::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+}
+
+/// True when the environment points S3 at an emulator, which needs path-style addressing.
+fn s3_endpoint_overridden() -> bool {
+    ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
 }
 
 impl RegionClients {
     /// Clients for `region` whose every attempt is counted in `recorder`.
     pub fn new(sdk: &SdkConfig, region: &str, recorder: &Recorder) -> RegionClients {
-        let counter = |service| AttemptCounter {
+        let counter = |service, in_region: &str| AttemptCounter {
             recorder: recorder.clone(),
             service,
-            region: region.to_string(),
+            region: in_region.to_string(),
         };
+        let r = region;
         let region = Region::new(region.to_string());
+        macro_rules! client {
+            ($krate:ident, $service:expr, $rec:expr) => {
+                $krate::Client::from_conf(
+                    $krate::config::Builder::from(sdk)
+                        .region(region.clone())
+                        .interceptor(counter($service, $rec))
+                        .build(),
+                )
+            };
+        }
         RegionClients {
-            ses: aws_sdk_sesv2::Client::from_conf(
-                aws_sdk_sesv2::config::Builder::from(sdk)
+            ses: client!(aws_sdk_sesv2, "ses", r),
+            sms_voice: client!(aws_sdk_pinpointsmsvoicev2, "sms-voice", r),
+            pinpoint: client!(aws_sdk_pinpoint, "mobiletargeting", r),
+            firehose: client!(aws_sdk_firehose, "firehose", r),
+            kinesis: client!(aws_sdk_kinesis, "kinesis", r),
+            lambda: client!(aws_sdk_lambda, "lambda", r),
+            cloudwatch: client!(aws_sdk_cloudwatch, "cloudwatch", r),
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(sdk)
                     .region(region.clone())
-                    .interceptor(counter("ses"))
+                    .force_path_style(s3_endpoint_overridden())
+                    .interceptor(counter("s3", GLOBAL))
                     .build(),
             ),
-            sms_voice: aws_sdk_pinpointsmsvoicev2::Client::from_conf(
-                aws_sdk_pinpointsmsvoicev2::config::Builder::from(sdk)
-                    .region(region)
-                    .interceptor(counter("sms-voice"))
-                    .build(),
-            ),
+            iam: client!(aws_sdk_iam, "iam", GLOBAL),
+            cloudtrail: client!(aws_sdk_cloudtrail, "cloudtrail", GLOBAL),
         }
     }
 }
+
+/// The Region name under which account-wide facts are recorded.
+pub const GLOBAL: &str = "global";
 
 /// Loads the standard credential chain (environment, shared profiles including SSO,
 /// container and instance credentials), then assumes `role_arn` if given. `AWS_ENDPOINT_URL`
@@ -625,7 +734,21 @@ pub struct Collector {
     pub salt: Salt,
     pub limits: Limits,
     pub recorder: Recorder,
+    /// Days of CloudWatch sending metrics to read for the exercise evidence (OPS-003).
+    pub window_days: u32,
+    /// Resolver for the DNS checks (`--dns`); `None` leaves `dns` uncollected.
+    pub dns: Option<Resolver>,
     pacer: Pacer,
+}
+
+/// A shared DNS resolver (hickory), cheap to clone.
+#[derive(Clone)]
+pub struct Resolver(pub Arc<hickory_resolver::TokioResolver>);
+
+impl std::fmt::Debug for Resolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Resolver")
+    }
 }
 
 impl Collector {
@@ -634,6 +757,8 @@ impl Collector {
             salt,
             limits,
             recorder: Recorder::default(),
+            window_days: 30,
+            dns: None,
             pacer: Pacer::new(limits),
         }
     }
@@ -674,25 +799,99 @@ impl Collector {
             .await)
     }
 
-    /// Reads every Region concurrently with the clients `clients` makes (tests pass mocks).
+    /// Reads the account with the clients `clients` makes for a Region (tests pass mocks).
+    ///
+    /// Three phases, each as concurrent as its inputs allow: (1) every Region's own services
+    /// and CloudTrail; (2) what phase 1 points at: each Region's Lambda functions, and the S3
+    /// buckets event data lands in (with their replication destinations); (3) the IAM roles
+    /// referenced anywhere, S3 replication roles included.
     pub async fn collect_with(
         &self,
         account_id: String,
         regions: &[String],
         clients: impl Fn(&str) -> RegionClients,
     ) -> AccountFacts {
+        let cache: Mutex<HashMap<String, RegionClients>> = Mutex::default();
+        let client_for = |r: &str| -> RegionClients {
+            let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+            map.entry(r.to_string())
+                .or_insert_with(|| clients(r))
+                .clone()
+        };
+        let home = regions.first().map(String::as_str).unwrap_or("us-east-1");
+
+        // Phase 1.
+        tracing::info!(regions = ?regions, "collecting Regions and CloudTrail");
         let per_region = regions.iter().map(|r| {
-            let c = clients(r);
+            let c = client_for(r);
             async move { (r.clone(), self.collect_region(r, &c).await) }
         });
-        let regions: BTreeMap<String, RegionFacts> = futures_util::future::join_all(per_region)
-            .await
+        let trail_clients = |r: &str| client_for(r).cloudtrail;
+        let cloudtrail_ctx = self.ctx(GLOBAL, "cloudtrail");
+        let (per_region, trails) = tokio::join!(
+            futures_util::future::join_all(per_region),
+            cloudtrail::collect(&cloudtrail_ctx, &trail_clients, regions),
+        );
+        let mut facts: BTreeMap<String, RegionFacts> = per_region.into_iter().collect();
+
+        // Phase 2.
+        tracing::info!("collecting Lambda functions, S3 buckets and DNS records");
+        let functions = refs::lambda_functions(&facts);
+        // A function in a Region outside the deployment has no place in the facts.
+        let lambda_reads = functions
             .into_iter()
-            .collect();
+            .filter(|(r, _)| facts.contains_key(r))
+            .map(|(r, names)| {
+                let c = client_for(&r);
+                let ctx = self.ctx(&r, "lambda");
+                async move {
+                    if names.is_empty() {
+                        // Pinpoint was read and calls no function: nothing is missing.
+                        return (r, Some(Vec::new()));
+                    }
+                    (r, lambda::collect(&ctx, &c.lambda, names).await)
+                }
+            });
+        let s3_clients = |r: &str| client_for(r).s3;
+        let s3_ctx = self.ctx(GLOBAL, "s3");
+        let dns_reads = facts.iter().filter_map(|(r, f)| {
+            let resolver = self.dns.clone()?;
+            let ctx = self.ctx(r, "dns");
+            Some(async move {
+                let records = dns::collect(&ctx, &resolver.0, f.ses.as_ref()).await;
+                (r.clone(), records)
+            })
+        });
+        let (lambdas, buckets, dns) = tokio::join!(
+            futures_util::future::join_all(lambda_reads),
+            s3::collect(&s3_ctx, &s3_clients, refs::buckets(&facts)),
+            futures_util::future::join_all(dns_reads),
+        );
+        for (r, functions) in lambdas {
+            if let Some(f) = facts.get_mut(&r) {
+                f.lambda_functions = functions;
+            }
+        }
+        for (r, records) in dns {
+            if let Some(f) = facts.get_mut(&r) {
+                f.dns = records;
+            }
+        }
+
+        // Phase 3.
+        let roles = refs::roles(&facts, buckets.as_deref().unwrap_or_default());
+        tracing::info!(roles = roles.len(), "collecting IAM roles");
+        let iam_ctx = self.ctx(GLOBAL, "iam");
+        let iam_roles = iam::collect(&iam_ctx, &client_for(home).iam, roles).await;
+
         AccountFacts {
             account_id,
-            global: Default::default(),
-            regions,
+            global: crate::facts::GlobalFacts {
+                iam_roles,
+                s3_buckets: buckets,
+                cloudtrail_trails: trails,
+            },
+            regions: facts,
             collection: self.recorder.statuses(),
         }
     }
@@ -708,17 +907,30 @@ impl Collector {
         }
     }
 
+    /// Phase 1 of one Region: the services that need nothing from the others.
     pub async fn collect_region(&self, region: &str, clients: &RegionClients) -> RegionFacts {
-        let ses_ctx = self.ctx(region, "ses");
-        let sms_ctx = self.ctx(region, "sms-voice");
-        let (ses, sms_voice) = tokio::join!(
+        let ctx = |service| self.ctx(region, service);
+        let (ses_ctx, sms_ctx, pp_ctx) = (ctx("ses"), ctx("sms-voice"), ctx("mobiletargeting"));
+        let (fh_ctx, ks_ctx, cw_ctx) = (ctx("firehose"), ctx("kinesis"), ctx("cloudwatch"));
+        let (ses, sms_voice, pinpoint, firehose_streams, kinesis_streams, alarms, activity) = tokio::join!(
             sesv2::collect(&ses_ctx, &clients.ses),
             sms_voice::collect(&sms_ctx, &clients.sms_voice),
+            pinpoint::collect(&pp_ctx, &clients.pinpoint),
+            firehose::collect(&fh_ctx, &clients.firehose),
+            kinesis::collect(&ks_ctx, &clients.kinesis),
+            cloudwatch::alarms(&cw_ctx, &clients.cloudwatch),
+            cloudwatch::activity(&cw_ctx, &clients.cloudwatch, self.window_days),
         );
         RegionFacts {
             ses,
             sms_voice,
-            ..Default::default()
+            pinpoint,
+            firehose_streams,
+            kinesis_streams,
+            lambda_functions: None,
+            cloudwatch_alarms: alarms,
+            activity,
+            dns: None,
         }
     }
 }

@@ -71,6 +71,9 @@ pub struct CollectionStatus {
     /// API calls made for this operation (pages and retries included).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calls: Option<u64>,
+    /// Attempts the service answered with a throttling error (retried by the SDK).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttles: Option<u64>,
 }
 
 #[derive(
