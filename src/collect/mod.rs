@@ -809,7 +809,7 @@ impl Collector {
         &self,
         account_id: String,
         regions: &[String],
-        clients: impl Fn(&str) -> RegionClients,
+        clients: impl Fn(&str) -> RegionClients + Sync,
     ) -> AccountFacts {
         let cache: Mutex<HashMap<String, RegionClients>> = Mutex::default();
         let client_for = |r: &str| -> RegionClients {
