@@ -1472,6 +1472,9 @@ class Handler(BaseHTTPRequestHandler):
                 resp = self._proxy(emu, body, chunked)
                 if resp is None:
                     return
+            elif req.protocol == "rpc-v2-cbor":
+                resp = error_response(req, 404, "UnknownOperationException",
+                                      "operation %s not in the scenario and no upstream" % req.operation)
             else:
                 resp = (404, [("Content-Type", "text/html; charset=utf-8")],
                         b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n"

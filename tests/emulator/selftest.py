@@ -295,6 +295,9 @@ def cbor_scenario_tests(E, tmp):
         check("cw scenario: injected error", st == 400 and v == {"__type": "AccessDenied", "message": "denied"}
               and h.get("x-amzn-errortype") == "AccessDenied" and h.get("smithy-protocol") == "rpc-v2-cbor"
               and h.get("x-amzn-query-error") == "AccessDenied;Sender", (st, h, v))
+        st, h, v, d = cbor_call(c, E, "GetDashboard", {"DashboardName": "d"})
+        check("cw scenario: unlisted op without upstream → UnknownOperationException", st == 404
+              and v["__type"] == "UnknownOperationException", (st, v))
         st, h, v, d = cbor_call(c, E, "DescribeAlarms", raw_body=b"\xbf\x61")
         check("cw scenario: bad CBOR → SerializationException", st == 400 and v["__type"] == "SerializationException", v)
         st, h, v, d = cbor_call(c, E, "DescribeAlarms", {"NextToken": "garbage"})
