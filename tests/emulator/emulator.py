@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """Loopback AWS wire-format emulator for msgready's tests (standard library only).
 
-Answers SMS/voice v2, and the SES v2 and Pinpoint operations a scenario file lists, in AWS's
-wire format; forwards every other request unchanged to an upstream (moto). Adds latency,
-quotas, fault injection, a JSON-lines request log and a stats endpoint. See README.md.
+Answers SMS/voice v2, and the SES v2, Pinpoint and CloudWatch operations a scenario file lists,
+in AWS's wire format; forwards every other request unchanged to an upstream (moto), except that
+CloudWatch's Smithy RPC v2 CBOR is bridged to moto's awsJson 1.0 (CBOR codec below, typed by the
+service model in models/). Adds latency, quotas, fault injection, a JSON-lines request log and a
+stats endpoint. See README.md.
 """
 
 import argparse
 import base64
+import datetime
+import gzip
 import http.client
 import json
+import os
 import random
 import re
 import socket
@@ -140,6 +145,24 @@ REST_ROUTES = [
 ]
 REST_ROUTES = [(s, m, re.compile(p + r"/?\Z"), op, lm, cap) for (s, m, p, op, lm, cap) in REST_ROUTES]
 
+# CloudWatch (rpc-v2-cbor) answered from a scenario: list operations -> (list members, page-size
+# request member, documented page maximum); keyed operations -> the request member that is PARAM.
+CW_LISTS = {
+    "DescribeAlarms": (("MetricAlarms", "CompositeAlarms"), "MaxRecords", 100),
+    "DescribeAlarmHistory": (("AlarmHistoryItems",), "MaxRecords", 100),
+    "DescribeAlarmsForMetric": (("MetricAlarms",), None, 100),
+    "ListMetrics": (("Metrics",), None, 500),
+    "ListDashboards": (("DashboardEntries",), None, 1000),
+    "ListMetricStreams": (("Entries",), "MaxResults", 500),
+    "DescribeAnomalyDetectors": (("AnomalyDetectors",), "MaxResults", 100),
+    "DescribeInsightRules": (("InsightRules",), "MaxResults", 500),
+    "ListTagsForResource": (("Tags",), None, 1000),
+    "GetMetricData": (("MetricDataResults",), None, 500),
+}
+CW_KEYS = {"ListTagsForResource": "ResourceARN", "GetDashboard": "DashboardName",
+           "DescribeAlarmHistory": "AlarmName", "GetMetricStream": "Name",
+           "DescribeAlarmsForMetric": "MetricName", "GetMetricStatistics": "MetricName"}
+
 # Pinpoint list operations whose page-token query parameter is `next-token` (others: `token`).
 PINPOINT_NEXT_TOKEN = {"ListTemplates", "ListTemplateVersions"}
 # Payload (list) member shapes that are lists of strings rather than objects: none needed.
@@ -195,6 +218,8 @@ QUOTAS = [
     ("sms-voice", "Describe*", 1.0, 1.0), ("sms-voice", "List*", 1.0, 1.0),
     ("ses", "ListEmailTemplates", 1.0, 1.0), ("ses", "GetEmailIdentityPolicies", 1.0, 1.0),
     ("ses", "GetEmailTemplate", 50.0, 50.0),
+    ("monitoring", "DescribeAlarms", 9.0, 9.0), ("monitoring", "GetMetricData", 50.0, 50.0),
+    ("monitoring", "ListMetrics", 25.0, 25.0),
 ]
 QUOTA_TOLERANCE_S = 0.05
 
@@ -292,7 +317,7 @@ class Scenario:
     def __init__(self, doc):
         self.account = str(doc.get("account", "123456789012"))
         self.regions = {}
-        owned = {"ses": set(), "mobiletargeting": set()}
+        owned = {"ses": set(), "mobiletargeting": set(), "monitoring": set()}
         for region, services in doc.get("regions", {}).items():
             env = {"region": region, "account": self.account}
             r = self.regions.setdefault(region, {})
@@ -316,8 +341,9 @@ class Scenario:
         self.lock = threading.Lock()
 
     def owns(self, service, op):
-        """sms-voice: always. ses/mobiletargeting: read operations the scenario lists (any
-        Region), or all read operations when `owned` lists "*". Writes are always proxied."""
+        """sms-voice: always. ses/mobiletargeting/monitoring: read operations the scenario lists
+        (any Region), or all read operations when `owned` lists "*". Writes are always proxied
+        (monitoring through the rpc-v2-cbor → awsJson bridge)."""
         if service == "sms-voice":
             return True
         ops = self.owned.get(service, ())
@@ -587,26 +613,388 @@ def s3_operation(method, path, query):
 
 
 # ---------------------------------------------------------------------------------------------
-# Error bodies in each protocol
+# CBOR (RFC 8949), as much as Smithy RPC v2 CBOR uses
 
-def _cbor_text(s):
-    b = s.encode()
-    n = len(b)
+class Undefined:
+    """CBOR `undefined` (simple value 23)."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return "UNDEFINED"
+
+    def __eq__(self, other):
+        return isinstance(other, Undefined)
+
+    def __hash__(self):
+        return 23
+
+
+UNDEFINED = Undefined()
+
+
+class Tag:
+    """A tagged item other than what decoding maps itself (tag 1 decodes to Tag(1, seconds))."""
+    __slots__ = ("tag", "value")
+
+    def __init__(self, tag, value):
+        self.tag, self.value = tag, value
+
+    def __eq__(self, other):
+        return isinstance(other, Tag) and (self.tag, self.value) == (other.tag, other.value)
+
+    def __repr__(self):
+        return "Tag(%d, %r)" % (self.tag, self.value)
+
+
+class Float:
+    """A float encoded at a chosen width (16, 32 or 64 bits); plain floats encode as 64."""
+    __slots__ = ("value", "bits")
+
+    def __init__(self, value, bits=64):
+        self.value, self.bits = float(value), bits
+
+
+class CborError(ValueError):
+    pass
+
+
+def _cbor_head(major, n):
     if n < 24:
-        head = bytes([0x60 | n])
-    elif n < 256:
-        head = bytes([0x78, n])
+        return bytes([(major << 5) | n])
+    if n < 0x100:
+        return bytes([(major << 5) | 24, n])
+    if n < 0x10000:
+        return bytes([(major << 5) | 25]) + struct.pack(">H", n)
+    if n < 0x100000000:
+        return bytes([(major << 5) | 26]) + struct.pack(">I", n)
+    if n < 0x10000000000000000:
+        return bytes([(major << 5) | 27]) + struct.pack(">Q", n)
+    raise CborError("integer too large for CBOR major type %d" % major)
+
+
+def cbor_encode(value):
+    out = bytearray()
+    _cbor_enc(value, out)
+    return bytes(out)
+
+
+def _cbor_enc(v, out):
+    if v is None:
+        out.append(0xF6)
+    elif v is True:
+        out.append(0xF5)
+    elif v is False:
+        out.append(0xF4)
+    elif isinstance(v, Undefined):
+        out.append(0xF7)
+    elif isinstance(v, int):
+        out += _cbor_head(0, v) if v >= 0 else _cbor_head(1, -1 - v)
+    elif isinstance(v, (float, Float)):
+        bits = v.bits if isinstance(v, Float) else 64
+        f = v.value if isinstance(v, Float) else v
+        if bits == 16:
+            out.append(0xF9)
+            out += struct.pack(">e", f)
+        elif bits == 32:
+            out.append(0xFA)
+            out += struct.pack(">f", f)
+        else:
+            out.append(0xFB)
+            out += struct.pack(">d", f)
+    elif isinstance(v, str):
+        b = v.encode("utf-8")
+        out += _cbor_head(3, len(b))
+        out += b
+    elif isinstance(v, (bytes, bytearray, memoryview)):
+        b = bytes(v)
+        out += _cbor_head(2, len(b))
+        out += b
+    elif isinstance(v, (list, tuple, GenList)):
+        items = list(v)
+        out += _cbor_head(4, len(items))
+        for x in items:
+            _cbor_enc(x, out)
+    elif isinstance(v, dict):
+        out += _cbor_head(5, len(v))
+        for k, x in v.items():
+            _cbor_enc(k, out)
+            _cbor_enc(x, out)
+    elif isinstance(v, Tag):
+        out += _cbor_head(6, v.tag)
+        _cbor_enc(v.value, out)
     else:
-        head = bytes([0x79]) + struct.pack(">H", n)
-    return head + b
+        raise CborError("cannot encode %r" % type(v).__name__)
+
+
+_BREAK = object()
+
+
+def cbor_decode(data):
+    """Decodes one CBOR item that must span all of data. Maps → dict, arrays → list, text → str,
+    byte strings → bytes (indefinite-length strings joined), half/single/double → float,
+    undefined → UNDEFINED, tags → Tag(n, value)."""
+    data = bytes(data)
+    value, pos = _cbor_dec(data, 0)
+    if value is _BREAK:
+        raise CborError("unexpected break")
+    if pos != len(data):
+        raise CborError("trailing data at %d" % pos)
+    return value
+
+
+def _cbor_arg(data, pos, info):
+    if info < 24:
+        return info, pos
+    size = {24: 1, 25: 2, 26: 4, 27: 8}.get(info)
+    if size is None:
+        raise CborError("bad additional info %d at %d" % (info, pos))
+    if pos + size > len(data):
+        raise CborError("truncated")
+    return int.from_bytes(data[pos:pos + size], "big"), pos + size
+
+
+def _cbor_dec(data, pos):
+    if pos >= len(data):
+        raise CborError("truncated")
+    ib = data[pos]
+    pos += 1
+    major, info = ib >> 5, ib & 0x1F
+    if major == 7:
+        if info == 20:
+            return False, pos
+        if info == 21:
+            return True, pos
+        if info == 22:
+            return None, pos
+        if info == 23:
+            return UNDEFINED, pos
+        if info == 31:
+            return _BREAK, pos
+        fmt = {25: ">e", 26: ">f", 27: ">d"}.get(info)
+        if fmt:
+            n = struct.calcsize(fmt)
+            if pos + n > len(data):
+                raise CborError("truncated")
+            return struct.unpack(fmt, data[pos:pos + n])[0], pos + n
+        if info == 24:
+            return Tag(-1, data[pos]), pos + 1  # other simple value (not used by Smithy)
+        if info < 20:
+            return Tag(-1, info), pos
+        raise CborError("bad simple value %d" % info)
+    if info == 31:  # indefinite length
+        if major in (2, 3):
+            chunks = []
+            while True:
+                item, pos = _cbor_dec(data, pos)
+                if item is _BREAK:
+                    break
+                if major == 2 and not isinstance(item, bytes) or major == 3 and not isinstance(item, str):
+                    raise CborError("bad chunk in indefinite string")
+                chunks.append(item)
+            return (b"".join(chunks) if major == 2 else "".join(chunks)), pos
+        if major == 4:
+            items = []
+            while True:
+                item, pos = _cbor_dec(data, pos)
+                if item is _BREAK:
+                    return items, pos
+                items.append(item)
+        if major == 5:
+            d = {}
+            while True:
+                k, pos = _cbor_dec(data, pos)
+                if k is _BREAK:
+                    return d, pos
+                d[_cbor_key(k)], pos = _cbor_dec(data, pos)
+        raise CborError("indefinite length for major type %d" % major)
+    n, pos = _cbor_arg(data, pos, info)
+    if major == 0:
+        return n, pos
+    if major == 1:
+        return -1 - n, pos
+    if major in (2, 3):
+        if pos + n > len(data):
+            raise CborError("truncated string")
+        raw = data[pos:pos + n]
+        return (raw if major == 2 else raw.decode("utf-8")), pos + n
+    if major == 4:
+        items = []
+        for _ in range(n):
+            item, pos = _cbor_dec(data, pos)
+            items.append(item)
+        return items, pos
+    if major == 5:
+        d = {}
+        for _ in range(n):
+            k, pos = _cbor_dec(data, pos)
+            d[_cbor_key(k)], pos = _cbor_dec(data, pos)
+        return d, pos
+    # major 6: tag
+    item, pos = _cbor_dec(data, pos)
+    return Tag(n, item), pos
+
+
+def _cbor_key(k):
+    if isinstance(k, (list, dict)):
+        raise CborError("unhashable map key")
+    return k
 
 
 def cbor_map(d):
-    out = bytes([0xA0 | len(d)])
-    for k, v in d.items():
-        out += _cbor_text(k) + _cbor_text(v)
-    return out
+    return cbor_encode(d)
 
+
+def decode_cbor_request(body, chunked, headers):
+    """(awsJson-form dict, error message or None) for an rpc-v2-cbor request body."""
+    try:
+        if chunked:
+            body = _dechunk(body)
+        if "gzip" in (headers.get("Content-Encoding") or "").lower():
+            body = gzip.decompress(body)
+        value = cbor_decode(body) if body else {}
+    except (CborError, ValueError, OSError, EOFError, struct.error) as e:
+        return {}, "cannot decode CBOR request body: %s" % e
+    if not isinstance(value, dict):
+        return {}, "request body is not a CBOR map"
+    return cbor_to_json(value), None
+
+
+def _dechunk(raw):
+    out, pos = bytearray(), 0
+    while True:
+        end = raw.index(b"\r\n", pos)
+        n = int(raw[pos:end].split(b";")[0].strip() or b"0", 16)
+        if n == 0:
+            return bytes(out)
+        out += raw[end + 2:end + 2 + n]
+        pos = end + 2 + n + 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Service models (shape types) for the rpc-v2-cbor bridge: models/SERVICE.json, made by
+# models/extract.py from botocore's service-2.json
+
+MODEL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models")
+
+
+class Model:
+    def __init__(self, doc):
+        self.metadata = doc.get("metadata", {})
+        self.operations = doc.get("operations", {})
+        self.shapes = doc.get("shapes", {})
+        self.target_prefix = self.metadata.get("targetPrefix")
+
+    @classmethod
+    def load(cls, path):
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rt") as f:
+            doc = json.load(f)
+        if "operations" in doc:
+            for name, op in doc["operations"].items():  # full botocore models: {"shape": ...}
+                for k in ("input", "output"):
+                    if isinstance(op.get(k), dict):
+                        op[k] = op[k]["shape"]
+        for s in doc.get("shapes", {}).values():
+            if s.get("type") == "structure":
+                s["members"] = {m: (v["shape"] if isinstance(v, dict) else v)
+                                for m, v in s.get("members", {}).items()}
+            for k in ("member", "key", "value"):
+                if isinstance(s.get(k), dict):
+                    s[k] = s[k]["shape"]
+        return cls(doc)
+
+    def output_shape(self, op):
+        return (self.operations.get(op) or {}).get("output")
+
+    def to_cbor(self, shape, value):
+        """JSON value (awsJson wire form) → CBOR-ready value, typed by the model: timestamps as
+        tag 1 epoch seconds (float), float/double as CBOR floats, integer/long as ints, blobs as
+        byte strings. Members the model does not know are typed by their JSON value."""
+        s = self.shapes.get(shape) if shape else None
+        if value is None:
+            return None
+        if s is None:
+            return _untyped_cbor(value)
+        t = s["type"]
+        if t == "structure":
+            if not isinstance(value, dict):
+                return _untyped_cbor(value)
+            members = s.get("members", {})
+            return {k: self.to_cbor(members.get(k), v) for k, v in value.items() if v is not None}
+        if t == "list":
+            return [self.to_cbor(s.get("member"), v) for v in (value or [])]
+        if t == "map":
+            return {k: self.to_cbor(s.get("value"), v) for k, v in (value or {}).items()}
+        if t == "timestamp":
+            return Tag(1, _epoch_seconds(value))
+        if t in ("double", "float"):
+            f = float(value) if not isinstance(value, str) else float(value)
+            return f if t == "double" else Float(f, 32)
+        if t in ("integer", "long", "short", "byte"):
+            return int(value)
+        if t == "boolean":
+            return bool(value) if not isinstance(value, str) else value.lower() == "true"
+        if t == "blob":
+            return base64.b64decode(value) if isinstance(value, str) else bytes(value)
+        return value if isinstance(value, str) else str(value)
+
+
+def _untyped_cbor(value):
+    if isinstance(value, dict):
+        return {k: _untyped_cbor(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, GenList)):
+        return [_untyped_cbor(v) for v in value]
+    return value
+
+
+def _epoch_seconds(value):
+    if isinstance(value, Tag) and value.tag == 1:
+        value = value.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    s = str(value).strip()
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    s = s.replace("Z", "+00:00")
+    dt = datetime.datetime.fromisoformat(s)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=datetime.timezone.utc)
+    return dt.timestamp()
+
+
+def cbor_to_json(value):
+    """A decoded rpc-v2-cbor request → the awsJson request: tag 1 → epoch seconds, byte strings
+    → base64, undefined and null members dropped."""
+    if isinstance(value, dict):
+        return {str(k): cbor_to_json(v) for k, v in value.items()
+                if v is not None and not isinstance(v, Undefined)}
+    if isinstance(value, list):
+        return [cbor_to_json(v) for v in value]
+    if isinstance(value, Tag):
+        return cbor_to_json(value.value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    return value
+
+
+def load_models(directory=MODEL_DIR):
+    models = {}
+    if os.path.isdir(directory):
+        for name in sorted(os.listdir(directory)):
+            if name.endswith(".json"):
+                models[name[:-5]] = Model.load(os.path.join(directory, name))
+    return models
+
+
+MODELS = {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Error bodies in each protocol
 
 def error_response(req, status, code, message):
     """(status, headers, body) for an error in the service's protocol."""
@@ -614,8 +1002,7 @@ def error_response(req, status, code, message):
     svc = req.service
     proto = req.protocol or PROTOCOL.get(svc, "rest-json")
     if proto == "rpc-v2-cbor":
-        return status, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
-                        ("x-amzn-RequestId", rid)], cbor_map({"__type": code, "message": message})
+        return status, cbor_headers(rid, code, status), cbor_encode({"__type": code, "message": message})
     if proto.startswith("json"):
         ctype = JSON_CONTENT_TYPE.get(svc, "application/x-amz-json-1.1")
         body = json.dumps({"__type": code, "message": message}).encode()
@@ -638,6 +1025,18 @@ def error_response(req, status, code, message):
         payload = {"message": message}
     return status, [("Content-Type", "application/json"), ("x-amzn-ErrorType", code),
                     ("x-amzn-RequestId", rid)], json.dumps(payload).encode()
+
+
+def cbor_headers(rid, code=None, status=200, query_error=None):
+    """Response headers for rpc-v2-cbor. CloudWatch is awsQueryCompatible: errors also carry
+    `x-amzn-query-error: CODE;Sender|Receiver`, which the SDK prefers to the body's `__type`."""
+    h = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+         ("x-amzn-RequestId", rid)]
+    if code is not None:
+        h.append(("x-amzn-ErrorType", code))
+        h.append(("x-amzn-query-error", query_error or
+                  "%s;%s" % (code, "Receiver" if status >= 500 else "Sender")))
+    return h
 
 
 def _xml(s):
@@ -784,6 +1183,109 @@ def answer_rest(scn, req):
     return error_response(req, 404, code, "Resource not found: %s" % param)
 
 
+def cbor_ok(req, body, rid=None):
+    """200 with body (an awsJson-form dict) encoded as CBOR, typed by the operation's output
+    shape in the service model."""
+    model = MODELS.get(req.service)
+    value = materialize(body) if body is not None else {}
+    if model is not None:
+        value = model.to_cbor(model.output_shape(req.operation), value)
+    else:
+        value = _untyped_cbor(value)
+    if not isinstance(value, dict):
+        value = {}
+    return 200, cbor_headers(rid or str(uuid.uuid4())), cbor_encode(value)
+
+
+def _alarm_filter(reqbody, body, members):
+    """DescribeAlarms request filters: AlarmTypes, AlarmNames, AlarmNamePrefix, StateValue,
+    ActionPrefix (generated lists are left whole)."""
+    types = reqbody.get("AlarmTypes")
+    names = reqbody.get("AlarmNames")
+    prefix = reqbody.get("AlarmNamePrefix")
+    state = reqbody.get("StateValue")
+    action = reqbody.get("ActionPrefix")
+    for m in members:
+        if types and m[:-1] not in types:
+            body[m] = []
+            continue
+        items = body.get(m)
+        if not items or isinstance(items, GenList):
+            continue
+        body[m] = [a for a in items
+                   if (not names or a.get("AlarmName") in names)
+                   and (not prefix or str(a.get("AlarmName", "")).startswith(prefix))
+                   and (not state or a.get("StateValue") == state)
+                   and (not action or any(str(x).startswith(action) for x in
+                                          (a.get("AlarmActions") or []) + (a.get("OKActions") or [])
+                                          + (a.get("InsufficientDataActions") or [])))]
+
+
+def _metric_data_results(reqbody, body):
+    """GetMetricData: one result per requested query Id — the scenario's result with that Id, or
+    its `"Id": "*"` result with {name} = the Id, or an empty Complete result."""
+    results = list(body.get("MetricDataResults") or [])
+    by_id = {r.get("Id"): r for r in results if isinstance(r, dict)}
+    queries = reqbody.get("MetricDataQueries") or []
+    if not queries:
+        return results
+    out = []
+    for q in queries:
+        qid = q.get("Id")
+        if q.get("ReturnData") is False:
+            continue
+        if qid in by_id:
+            out.append(by_id[qid])
+        elif "*" in by_id:
+            r = substitute(by_id["*"], {"name": qid})
+            r["Id"] = qid
+            out.append(r)
+        else:
+            out.append({"Id": qid, "Label": q.get("Label") or qid, "Timestamps": [], "Values": [],
+                        "StatusCode": "Complete"})
+    return out
+
+
+def answer_cbor(scn, req):
+    """CloudWatch operations the scenario lists, answered in rpc-v2-cbor."""
+    op = req.operation
+    reqbody = req.body_json if isinstance(req.body_json, dict) else {}
+    key = CW_KEYS.get(op)
+    param = reqbody.get(key) if key else None
+    found, body = scn.lookup(req.region, req.service, op, param)
+    lst = CW_LISTS.get(op)
+    if lst is None:
+        if found:
+            return cbor_ok(req, body)
+        if param is not None:
+            return error_response(req, 404, "ResourceNotFound", "Resource not found: %s" % param)
+        return cbor_ok(req, {})
+    members, size_member, cap = lst
+    body = dict(body) if found and isinstance(body, dict) else {}
+    if op == "DescribeAlarms":
+        _alarm_filter(reqbody, body, members)
+    if op == "GetMetricData":
+        body["MetricDataResults"] = _metric_data_results(reqbody, body)
+    size = _page_size(reqbody.get(size_member) if size_member else None, cap)
+    start = 0
+    token = reqbody.get("NextToken")
+    if token:
+        start = token_decode(op, token)
+        if start is None:
+            return error_response(req, 400, "InvalidNextToken", "Invalid NextToken")
+    out = {k: v for k, v in body.items() if k not in members and k != "NextToken"}
+    more = False
+    for m in members:
+        items = body.get(m)
+        if items is None:
+            items = []
+        out[m] = list_slice(items, start, start + size)
+        more = more or start + size < len(items)
+    if more:
+        out["NextToken"] = token_encode(op, start + size)
+    return cbor_ok(req, out)
+
+
 # ---------------------------------------------------------------------------------------------
 # HTTP server
 
@@ -914,6 +1416,9 @@ class Handler(BaseHTTPRequestHandler):
                 req.body_json = json.loads(body)
             except ValueError:
                 req.body_json = None
+        bad_cbor = None
+        if req.protocol == "rpc-v2-cbor":
+            req.body_json, bad_cbor = decode_cbor_request(body, chunked, self.headers)
         key = (req.region, req.service, req.operation)
         if emu.latency:
             time.sleep(emu.latency)
@@ -927,8 +1432,12 @@ class Handler(BaseHTTPRequestHandler):
             lst = SMS_LISTS.get(req.operation)
             if lst and lst[1]:
                 param = req.body_json.get(lst[1])
+        if req.protocol == "rpc-v2-cbor" and req.operation in CW_KEYS:
+            param = req.body_json.get(CW_KEYS[req.operation])
         proxied = False
         owned = emu.scenario.owns(req.service, req.operation)
+        if req.service == "monitoring" and req.protocol != "rpc-v2-cbor":
+            owned = False  # scenario answers are rpc-v2-cbor only; other protocols go to moto
         if fault == "reset":
             self._log(emu, req, 0, False, "reset")
             self._reset()
@@ -946,14 +1455,26 @@ class Handler(BaseHTTPRequestHandler):
             if inj is not None:
                 fault = "injected"
                 resp = error_response(req, int(inj["status"]), inj["code"], inj["message"])
+            elif bad_cbor:
+                resp = error_response(req, 400, "SerializationException", bad_cbor)
             elif owned:
-                resp = answer_sms(emu.scenario, req) if req.service == "sms-voice" \
-                    else answer_rest(emu.scenario, req)
+                if req.service == "sms-voice":
+                    resp = answer_sms(emu.scenario, req)
+                elif req.protocol == "rpc-v2-cbor":
+                    resp = answer_cbor(emu.scenario, req)
+                else:
+                    resp = answer_rest(emu.scenario, req)
+            elif emu.upstream and req.protocol == "rpc-v2-cbor":
+                proxied = True
+                resp = self._bridge_cbor(emu, req)
             elif emu.upstream:
                 proxied = True
                 resp = self._proxy(emu, body, chunked)
                 if resp is None:
                     return
+            elif req.protocol == "rpc-v2-cbor":
+                resp = error_response(req, 404, "UnknownOperationException",
+                                      "operation %s not in the scenario and no upstream" % req.operation)
             else:
                 resp = (404, [("Content-Type", "text/html; charset=utf-8")],
                         b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n"
@@ -969,13 +1490,15 @@ class Handler(BaseHTTPRequestHandler):
         emu.stats.record(entry, req.protocol)
         emu.write_log(entry)
 
-    def _proxy(self, emu, body, chunked):
-        headers = [(k, v) for k, v in self.headers.items()
-                   if k.lower() not in HOP_BY_HOP or (chunked and k.lower() == "transfer-encoding")]
+    def _proxy(self, emu, body, chunked, method=None, path=None, headers=None):
+        if headers is None:
+            headers = [(k, v) for k, v in self.headers.items()
+                       if k.lower() not in HOP_BY_HOP or (chunked and k.lower() == "transfer-encoding")]
         for attempt in (0, 1):
             conn = emu.upstream_conn(fresh=attempt == 1)
             try:
-                conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+                conn.putrequest(method or self.command, path or self.path, skip_host=True,
+                                skip_accept_encoding=True)
                 for k, v in headers:
                     conn.putheader(k, v)
                 conn.endheaders(body if body else None)
@@ -997,6 +1520,41 @@ class Handler(BaseHTTPRequestHandler):
                 if attempt == 1:
                     return 502, [("Content-Type", "text/plain")], b"upstream unreachable"
         return None
+
+    def _bridge_cbor(self, emu, req):
+        """rpc-v2-cbor request → awsJson 1.0 to the upstream (moto) → CBOR answer. Nothing is
+        re-signed (moto checks no signature); Authorization is kept so moto sees the Region."""
+        model = MODELS.get(req.service)
+        prefix = (model.target_prefix if model else None) or \
+            (req.path.split("/")[2] if req.path.count("/") >= 4 else "GraniteServiceVersion20100801")
+        drop = HOP_BY_HOP | {"content-type", "content-length", "content-encoding", "smithy-protocol",
+                             "accept", "x-amz-target", "expect"}
+        jbody = json.dumps(req.body_json or {}, separators=(",", ":")).encode()
+        headers = [(k, v) for k, v in self.headers.items() if k.lower() not in drop]
+        headers += [("X-Amz-Target", "%s.%s" % (prefix, req.operation)),
+                    ("Content-Type", "application/x-amz-json-1.0"), ("Content-Length", str(len(jbody)))]
+        status, up_headers, data = self._proxy(emu, jbody, False, "POST", "/", headers)
+        up = {k.lower(): v for k, v in up_headers}
+        rid = up.get("x-amzn-requestid") or str(uuid.uuid4())
+        try:
+            doc = json.loads(data) if data.strip() else {}
+        except ValueError:
+            doc = None
+        if 200 <= status < 300:
+            if doc is None or not isinstance(doc, dict):
+                doc = {}
+            return cbor_ok(req, doc, rid)
+        if isinstance(doc, dict) and (doc.get("__type") or up.get("x-amzn-errortype")):
+            code = str(doc.get("__type") or up.get("x-amzn-errortype"))
+            code = code.split(":", 1)[0].rsplit("#", 1)[-1]
+            message = doc.get("message") or doc.get("Message") or ""
+            return status, cbor_headers(rid, code, status, up.get("x-amzn-query-error")), \
+                cbor_encode({"__type": code, "message": str(message)})
+        if status == 404:  # moto's HTML 404: an operation it does not implement
+            return error_response(req, 404, "UnknownOperationException",
+                                  "operation %s not implemented upstream" % req.operation)
+        return error_response(req, status if status >= 500 else 500, "InternalFailure",
+                              "upstream answered %d without a JSON error" % status)
 
     def _control(self, emu, path):
         if path == "/__emulator/stats" and self.command == "GET":
@@ -1046,6 +1604,7 @@ def main(argv=None):
             ap.error("upstream must be on loopback")
     with open(args.scenario) as f:
         scenario = Scenario(json.load(f))
+    MODELS.update(load_models())
     emu = Emulator(args, scenario)
     server = Server((args.host, args.port), Handler)
     server.emu = emu

@@ -3,7 +3,10 @@
 
 Starts emulator.py on a free loopback port with a small scenario (and a second instance for
 quotas and faults, and a tiny fake upstream for proxying), then checks routing, pagination,
-errors, generated lists, quotas, faults, the log and the stats endpoint.
+errors, generated lists, quotas, faults, the log and the stats endpoint; then CloudWatch over
+Smithy RPC v2 CBOR: the CBOR codec, scenario answers, and the bridge to a live moto (started from
+$MSGREADY_MOTO_PYTHON, default /var/tmp/msgready-venv/bin/python, and seeded with boto3; skipped
+when absent), read back by botocore's own rpc-v2-cbor client.
 Prints 'N passed, N failed' and exits non-zero on any failure.
 """
 
@@ -140,6 +143,345 @@ class FakeUpstream(BaseHTTPRequestHandler):
         self.wfile.write(out)
 
     do_GET = do_POST = do_PUT = do_DELETE = _any
+
+
+# ---------------------------------------------------------------------------------------------
+# CloudWatch over Smithy RPC v2 CBOR: codec, scenario answers, and the bridge to a live moto
+
+MOTO_PYTHON = os.environ.get("MSGREADY_MOTO_PYTHON", "/var/tmp/msgready-venv/bin/python")
+MOTO_SERVER = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "moto_server.py")
+CW_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
+
+
+def cbor_codec_tests():
+    sys.path.insert(0, HERE)
+    import emulator as E
+    enc, dec = E.cbor_encode, E.cbor_decode
+    # RFC 8949 appendix A vectors (decode), and canonical encodings of what we emit.
+    vectors = [
+        ("00", 0), ("17", 23), ("1818", 24), ("18ff", 255), ("190100", 256), ("1a000f4240", 1000000),
+        ("1bffffffffffffffff", 2 ** 64 - 1), ("20", -1), ("3863", -100),
+        ("3bffffffffffffffff", -2 ** 64), ("f93c00", 1.0), ("f97bff", 65504.0), ("f9c400", -4.0),
+        ("fa47c35000", 100000.0), ("fb3ff199999999999a", 1.1), ("f4", False), ("f5", True),
+        ("f6", None), ("f7", E.UNDEFINED), ("60", ""), ("6449455446", "IETF"), ("62c3bc", "\u00fc"),
+        ("40", b""), ("4401020304", b"\x01\x02\x03\x04"), ("80", []), ("83010203", [1, 2, 3]),
+        ("a0", {}), ("a26161016162820203", {"a": 1, "b": [2, 3]}),
+        ("c11a514b67b0", E.Tag(1, 1363896240)), ("c1fb41d452d9ec200000", E.Tag(1, 1363896240.5)),
+        # indefinite lengths
+        ("7f657374726561646d696e67ff", "streaming"), ("5f42010243030405ff", b"\x01\x02\x03\x04\x05"),
+        ("9f018202039f0405ffff", [1, [2, 3], [4, 5]]), ("bf61610161629f0203ffff", {"a": 1, "b": [2, 3]}),
+        ("bf6346756ef563416d7421ff", {"Fun": True, "Amt": -2}),
+    ]
+    bad = [(h, dec(bytes.fromhex(h)), v) for h, v in vectors if dec(bytes.fromhex(h)) != v]
+    check("cbor: RFC 8949 vectors decode", not bad, bad)
+    check("cbor: NaN half", str(dec(bytes.fromhex("f97e00"))) == "nan")
+    check("cbor: -Infinity double", dec(bytes.fromhex("fbfff0000000000000")) == float("-inf"))
+    enc_vectors = [(0, "00"), (24, "1818"), (2 ** 64 - 1, "1bffffffffffffffff"), (-2 ** 64, "3bffffffffffffffff"),
+                   (1.1, "fb3ff199999999999a"), (E.Float(1.0, 16), "f93c00"), (E.Float(100000.0, 32), "fa47c35000"),
+                   ("IETF", "6449455446"), (b"\x01\x02", "420102"), ({"a": 1, "b": [2, 3]}, "a26161016162820203"),
+                   (E.Tag(1, 1363896240.5), "c1fb41d452d9ec200000"), (E.UNDEFINED, "f7"), (None, "f6")]
+    bad = [(v, enc(v).hex(), h) for v, h in enc_vectors if enc(v).hex() != h]
+    check("cbor: encodings", not bad, bad)
+    sample = {"ints": [0, 23, 24, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, 2 ** 64 - 1, -1, -24, -25, -2 ** 63],
+              "floats": [0.0, -0.0, 1.5, 1e300, float("inf")], "half": E.Float(0.5, 16),
+              "single": E.Float(3.25, 32), "bools": [True, False], "null": None, "undef": E.UNDEFINED,
+              "text": ["", "é€😀", "x" * 300, "y" * 70000], "bytes": [b"", bytes(range(256)) * 300],
+              "ts": [E.Tag(1, 1700000000), E.Tag(1, 1700000000.125)], "nested": {"a": [{"b": {"c": []}}]}}
+    back = dec(enc(sample))
+    expect = dict(sample, half=0.5, single=3.25)
+    check("cbor: round trip of every type", back == expect,
+          {k: (back.get(k), expect[k]) for k in expect if back.get(k) != expect[k]})
+    for junk in ("", "1b00", "62c3", "9f01", "ff", "a16161", "0000"):
+        try:
+            dec(bytes.fromhex(junk))
+            check("cbor: rejects %s" % junk, False)
+        except E.CborError:
+            check("cbor: rejects %s" % junk, True)
+    # Model-driven typing of outputs: timestamps → tag 1 float, doubles → float, ints → int.
+    m = E.Model.load(os.path.join(HERE, "models", "monitoring.json"))
+    out = m.to_cbor(m.output_shape("DescribeAlarms"), {"MetricAlarms": [{
+        "AlarmName": "a", "Threshold": 5, "Period": 60, "StateUpdatedTimestamp": 1700000000,
+        "AlarmConfigurationUpdatedTimestamp": "2023-11-14T22:13:20.500Z", "ActionsEnabled": True,
+        "Dimensions": [{"Name": "D", "Value": "v"}], "Unknown": 1.5}], "NextToken": None})
+    a = out["MetricAlarms"][0]
+    check("model: timestamp members → tag 1 float",
+          a["StateUpdatedTimestamp"] == E.Tag(1, 1700000000.0) and isinstance(a["StateUpdatedTimestamp"].value, float)
+          and a["AlarmConfigurationUpdatedTimestamp"] == E.Tag(1, 1700000000.5), a)
+    check("model: double/int/bool typing", isinstance(a["Threshold"], float) and type(a["Period"]) is int
+          and a["ActionsEnabled"] is True and a["Unknown"] == 1.5 and "NextToken" not in out, a)
+    r = m.to_cbor(m.output_shape("GetMetricData"), {"MetricDataResults": [
+        {"Id": "q", "Timestamps": [1700000000, 1700000060], "Values": [1, 2.5]}]})["MetricDataResults"][0]
+    check("model: GetMetricData Timestamps list → tag 1, Values → floats",
+          r["Timestamps"] == [E.Tag(1, 1700000000.0), E.Tag(1, 1700000060.0)]
+          and all(isinstance(v, float) for v in r["Values"]), r)
+    ts_shapes = sorted(n for n, s in m.shapes.items() if s["type"] == "timestamp")
+    check("model: timestamp shapes found in the model", ts_shapes == ["LastModified", "Timestamp"], ts_shapes)
+    return E
+
+
+def cbor_call(c, E, op, body=None, region="us-east-1", raw_body=None, headers=None):
+    h = {"Authorization": auth(region, "monitoring"), "smithy-protocol": "rpc-v2-cbor",
+         "Content-Type": "application/cbor", "Accept": "application/cbor"}
+    h.update(headers or {})
+    st, rh, d = c.raw("POST", CW_PREFIX + op, h, raw_body if raw_body is not None else E.cbor_encode(body or {}))
+    try:
+        val = E.cbor_decode(d) if d else None
+    except E.CborError:
+        val = ("undecodable", d[:200])
+    return st, rh, val, d
+
+
+CW_SCENARIO = {
+    "account": "111122223333",
+    "owned": {"monitoring": ["ListMetrics"]},
+    "regions": {"us-east-1": {"monitoring": {
+        "DescribeAlarms": {
+            "MetricAlarms": [{"AlarmName": "cpu-%d" % i, "StateValue": "OK" if i % 2 else "ALARM",
+                              "Threshold": 90, "Period": 60, "StateUpdatedTimestamp": 1700000000 + i,
+                              "AlarmArn": "arn:aws:cloudwatch:{region}:{account}:alarm:cpu-%d" % i}
+                             for i in range(5)],
+            "CompositeAlarms": [{"AlarmName": "comp", "AlarmRule": "ALARM(cpu-1)",
+                                 "StateUpdatedTimestamp": "2023-11-14T22:13:20Z"}]},
+        "GetMetricData": {"MetricDataResults": [
+            {"Id": "*", "Label": "label {name}", "Timestamps": [1700000000], "Values": [7],
+             "StatusCode": "Complete"}]},
+    }}},
+    "errors": [{"region": "us-east-1", "service": "monitoring", "operation": "DescribeAlarmHistory",
+                "status": 400, "code": "AccessDenied", "message": "denied", "times": 1}],
+}
+
+
+def cbor_scenario_tests(E, tmp):
+    scn = os.path.join(tmp, "cw-scenario.json")
+    with open(scn, "w") as f:
+        json.dump(CW_SCENARIO, f)
+    log = os.path.join(tmp, "cw-requests.jsonl")
+    procs = []
+    try:
+        p, port = start(scn, "--log", log)
+        procs.append(p)
+        c = Client(port)
+        st, h, v, d = cbor_call(c, E, "DescribeAlarms", {"MaxRecords": 2})
+        check("cw scenario: 200 CBOR with smithy-protocol", st == 200 and h.get("content-type") == "application/cbor"
+              and h.get("smithy-protocol") == "rpc-v2-cbor", (st, h))
+        check("cw scenario: page of 2 + token", [a["AlarmName"] for a in v["MetricAlarms"]] == ["cpu-0", "cpu-1"]
+              and v["CompositeAlarms"][0]["AlarmName"] == "comp" and "NextToken" in v, v)
+        check("cw scenario: typed (tag 1, double, placeholders)",
+              v["MetricAlarms"][0]["StateUpdatedTimestamp"] == E.Tag(1, 1700000000.0)
+              and isinstance(v["MetricAlarms"][0]["Threshold"], float)
+              and v["CompositeAlarms"][0]["StateUpdatedTimestamp"] == E.Tag(1, 1700000000.0)
+              and v["MetricAlarms"][0]["AlarmArn"] == "arn:aws:cloudwatch:us-east-1:111122223333:alarm:cpu-0", v)
+        names = [a["AlarmName"] for a in v["MetricAlarms"]]
+        tok = v["NextToken"]
+        while tok:
+            st, h, v, d = cbor_call(c, E, "DescribeAlarms", {"MaxRecords": 2, "NextToken": tok})
+            names += [a["AlarmName"] for a in v["MetricAlarms"]]
+            tok = v.get("NextToken")
+        check("cw scenario: pagination", names == ["cpu-%d" % i for i in range(5)], names)
+        st, h, v, d = cbor_call(c, E, "DescribeAlarms", {"StateValue": "ALARM", "AlarmTypes": ["MetricAlarm"]})
+        check("cw scenario: filters", [a["AlarmName"] for a in v["MetricAlarms"]] == ["cpu-0", "cpu-2", "cpu-4"]
+              and v["CompositeAlarms"] == [], v)
+        st, h, v, d = cbor_call(c, E, "GetMetricData", {
+            "StartTime": E.Tag(1, 1699990000.0), "EndTime": E.Tag(1, 1700010000),
+            "MetricDataQueries": [{"Id": "m0", "MetricStat": {"Metric": {"Namespace": "N", "MetricName": "M"},
+                                                              "Period": 60, "Stat": "Sum"}}, {"Id": "m1", "Expression": "m0*2"}]})
+        r = v["MetricDataResults"]
+        check("cw scenario: GetMetricData per query Id", [x["Id"] for x in r] == ["m0", "m1"]
+              and r[1]["Label"] == "label m1" and r[0]["Timestamps"] == [E.Tag(1, 1700000000.0)]
+              and r[0]["Values"] == [7.0] and isinstance(r[0]["Values"][0], float), r)
+        st, h, v, d = cbor_call(c, E, "ListMetrics")
+        check("cw scenario: owned op absent from the scenario → empty list", st == 200 and v == {"Metrics": []}, v)
+        st, h, v, d = cbor_call(c, E, "DescribeAlarmHistory", {"AlarmName": "x"})
+        check("cw scenario: injected error", st == 400 and v == {"__type": "AccessDenied", "message": "denied"}
+              and h.get("x-amzn-errortype") == "AccessDenied" and h.get("smithy-protocol") == "rpc-v2-cbor"
+              and h.get("x-amzn-query-error") == "AccessDenied;Sender", (st, h, v))
+        st, h, v, d = cbor_call(c, E, "GetDashboard", {"DashboardName": "d"})
+        check("cw scenario: unlisted op without upstream → UnknownOperationException", st == 404
+              and v["__type"] == "UnknownOperationException", (st, v))
+        st, h, v, d = cbor_call(c, E, "DescribeAlarms", raw_body=b"\xbf\x61")
+        check("cw scenario: bad CBOR → SerializationException", st == 400 and v["__type"] == "SerializationException", v)
+        st, h, v, d = cbor_call(c, E, "DescribeAlarms", {"NextToken": "garbage"})
+        check("cw scenario: bad token", st == 400 and v["__type"] == "InvalidNextToken", v)
+        import gzip as _gz
+        st, h, v, d = cbor_call(c, E, "DescribeAlarms", raw_body=_gz.compress(E.cbor_encode({"AlarmNames": ["cpu-3"]})),
+                                headers={"Content-Encoding": "gzip"})
+        check("cw scenario: gzip request body", st == 200 and [a["AlarmName"] for a in v["MetricAlarms"]] == ["cpu-3"], v)
+        st, h, d = c.raw("GET", "/__emulator/stats")
+        stats = json.loads(d)
+        check("cw scenario: stats", stats["operations"].get("us-east-1 monitoring DescribeAlarms", 0) >= 3
+              and stats["protocols"].get("monitoring", {}).get("rpc-v2-cbor", 0) >= 3, stats)
+        with open(log) as f:
+            lines = [json.loads(x) for x in f]
+        check("cw scenario: log", any(x["service"] == "monitoring" and x["operation"] == "GetMetricData"
+                                      and x["path"] == CW_PREFIX + "GetMetricData" and x["status"] == 200
+                                      for x in lines)
+              and any(x["operation"] == "DescribeAlarmHistory" and x["fault"] == "injected" for x in lines), lines[-3:])
+        p.terminate()
+
+        # quotas (DescribeAlarms 9/s burst 9) and faults apply to rpc-v2-cbor too
+        p, port = start(scn, "--enforce-quotas")
+        procs.append(p)
+        c = Client(port)
+        res = [cbor_call(c, E, "DescribeAlarms") for _ in range(11)]
+        codes = [r[0] for r in res]
+        check("cw quota: 9 then Throttling", codes[:9] == [200] * 9 and 400 in codes[9:], codes)
+        thr = [r for r in res if r[0] == 400][0]
+        check("cw quota: throttle shape", thr[2]["__type"] == "Throttling" and thr[1].get("x-amzn-query-error")
+              == "Throttling;Sender" and thr[1].get("smithy-protocol") == "rpc-v2-cbor", thr[:3])
+        p.terminate()
+        p, port = start(scn, "--faults", "5xx-burst=1,services=monitoring")
+        procs.append(p)
+        c = Client(port)
+        res = [cbor_call(c, E, "DescribeAlarms") for _ in range(3)]
+        check("cw faults: 5xx burst", [r[0] for r in res] == [200, 503, 200] and res[1][2]["__type"] ==
+              "ServiceUnavailable" and res[1][1].get("content-type") == "application/cbor", [r[:3] for r in res])
+        p.terminate()
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+                p.wait(5)
+
+
+SEED_MOTO = r'''
+import datetime, json, sys, boto3
+cw = boto3.client("cloudwatch", endpoint_url=sys.argv[1], region_name="us-east-1",
+                  aws_access_key_id="x", aws_secret_access_key="x")
+cw.put_metric_alarm(AlarmName="bridge-alarm", MetricName="NumberOfMessagesPublished", Namespace="AWS/SNS",
+                    Statistic="Sum", Period=300, EvaluationPeriods=1, Threshold=10.5,
+                    ComparisonOperator="GreaterThanThreshold", Dimensions=[{"Name": "TopicName", "Value": "t"}],
+                    AlarmActions=["arn:aws:sns:us-east-1:123456789012:ops"])
+now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+cw.put_metric_data(Namespace="AWS/SNS", MetricData=[{"MetricName": "NumberOfMessagesPublished", "Value": 4.0,
+                   "Timestamp": now, "Dimensions": [{"Name": "TopicName", "Value": "t"}]}])
+print(json.dumps({"now": now.timestamp()}))
+'''
+
+# botocore (>= 1.40) speaks rpc-v2-cbor too: an independent client to read the emulator's CBOR.
+BOTOCORE_CBOR = r'''
+import json, os, sys, gzip, datetime, boto3, botocore
+src = os.path.join(os.path.dirname(botocore.__file__), "data", "cloudwatch", "2010-08-01", "service-2.json.gz")
+model = json.load(gzip.open(src))
+model["metadata"]["protocol"] = "smithy-rpc-v2-cbor"
+model["metadata"]["protocols"] = ["smithy-rpc-v2-cbor"]
+d = os.path.join(sys.argv[2], "cloudwatch", "2010-08-01")
+os.makedirs(d, exist_ok=True)
+json.dump(model, open(os.path.join(d, "service-2.json"), "w"))
+s = boto3.Session()
+s._session.get_component("data_loader").search_paths.insert(0, sys.argv[2])
+cw = s.client("cloudwatch", endpoint_url=sys.argv[1], region_name="us-east-1",
+              aws_access_key_id="x", aws_secret_access_key="x")
+out = {"protocol": cw.meta.service_model.protocol}
+a = cw.describe_alarms()["MetricAlarms"][0]
+out["alarm"] = [a["AlarmName"], a["Threshold"], a["Period"], a["StateUpdatedTimestamp"].timestamp()]
+now = float(sys.argv[3])
+r = cw.get_metric_data(StartTime=now - 900, EndTime=now + 300, MetricDataQueries=[{"Id": "m0", "MetricStat": {
+    "Metric": {"Namespace": "AWS/SNS", "MetricName": "NumberOfMessagesPublished",
+               "Dimensions": [{"Name": "TopicName", "Value": "t"}]}, "Period": 300, "Stat": "Sum"}}])
+res = r["MetricDataResults"][0]
+out["data"] = [res["Id"], [t.timestamp() for t in res["Timestamps"]], res["Values"]]
+try:
+    cw.get_dashboard(DashboardName="nope")
+except cw.exceptions.ClientError as e:
+    out["error"] = [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]]
+print(json.dumps(out))
+'''
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def cbor_moto_tests(E, tmp):
+    if not (os.path.exists(MOTO_PYTHON) and os.path.exists(MOTO_SERVER)):
+        print("SKIP cw bridge tests: no moto (%s)" % MOTO_PYTHON)
+        return
+    mport = free_port()
+    moto = subprocess.Popen([MOTO_PYTHON, MOTO_SERVER, "-H", "127.0.0.1", "-p", str(mport)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs = [moto]
+    try:
+        murl = "http://127.0.0.1:%d" % mport
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", mport), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        seed = subprocess.run([MOTO_PYTHON, "-c", SEED_MOTO, murl], capture_output=True, text=True, timeout=120)
+        check("cw bridge: boto3 seeded moto", seed.returncode == 0, seed.stderr[-500:])
+        if seed.returncode:
+            return
+        now = json.loads(seed.stdout)["now"]
+        scn = os.path.join(tmp, "cw-empty.json")
+        with open(scn, "w") as f:
+            json.dump({"account": "123456789012", "regions": {}}, f)
+        log = os.path.join(tmp, "cw-bridge.jsonl")
+        p, port = start(scn, "--upstream", murl, "--log", log)
+        procs.append(p)
+        c = Client(port)
+        st, h, v, d = cbor_call(c, E, "DescribeAlarms", {})
+        check("cw bridge: DescribeAlarms 200 CBOR", st == 200 and h.get("content-type") == "application/cbor"
+              and h.get("smithy-protocol") == "rpc-v2-cbor", (st, h, d[:200]))
+        a = (v or {}).get("MetricAlarms", [{}])[0]
+        check("cw bridge: alarm from moto", a.get("AlarmName") == "bridge-alarm" and a.get("Threshold") == 10.5
+              and type(a.get("Period")) is int and a.get("Dimensions") == [{"Name": "TopicName", "Value": "t"}]
+              and a.get("AlarmActions") == ["arn:aws:sns:us-east-1:123456789012:ops"], a)
+        ts = [k for k, x in a.items() if isinstance(x, E.Tag)]
+        check("cw bridge: timestamps as tag 1 floats", sorted(ts) == ["AlarmConfigurationUpdatedTimestamp",
+                                                                      "StateUpdatedTimestamp"]
+              and all(isinstance(a[k].value, float) and abs(a[k].value - now) < 600 for k in ts), a)
+        check("cw bridge: tag 1 on the wire", b"\xc1\xfb" in d)
+        st, h, v, d = cbor_call(c, E, "DescribeAlarms", {"AlarmNames": ["nope"]})
+        check("cw bridge: request members reach moto", st == 200 and v.get("MetricAlarms") == [], v)
+        q = {"StartTime": E.Tag(1, now - 900.0), "EndTime": E.Tag(1, int(now) + 300),
+             "MetricDataQueries": [{"Id": "m0", "ReturnData": True, "MetricStat": {
+                 "Metric": {"Namespace": "AWS/SNS", "MetricName": "NumberOfMessagesPublished",
+                            "Dimensions": [{"Name": "TopicName", "Value": "t"}]}, "Period": 300, "Stat": "Sum"}}]}
+        st, h, v, d = cbor_call(c, E, "GetMetricData", q)
+        r = (v or {}).get("MetricDataResults", [{}])[0]
+        check("cw bridge: GetMetricData", st == 200 and r.get("Id") == "m0" and r.get("Values") == [4.0]
+              and len(r.get("Timestamps", [])) == 1 and isinstance(r["Timestamps"][0], E.Tag)
+              and r["Timestamps"][0].tag == 1 and isinstance(r["Timestamps"][0].value, float)
+              and abs(r["Timestamps"][0].value - now) < 600, (st, v))
+        st, h, v, d = cbor_call(c, E, "GetDashboard", {"DashboardName": "nope"})
+        check("cw bridge: moto error → CBOR error", st == 404 and v == {"__type": "ResourceNotFound", "message":
+              "Dashboard does not exist"} and h.get("x-amzn-errortype") == "ResourceNotFound"
+              and h.get("x-amzn-query-error") == "ResourceNotFound;Sender"
+              and h.get("smithy-protocol") == "rpc-v2-cbor", (st, h, v))
+        st, h, v, d = cbor_call(c, E, "DescribeAlarmHistory", {})
+        check("cw bridge: moto failure → CBOR error", st >= 400 and isinstance(v, dict) and "__type" in v
+              and h.get("content-type") == "application/cbor", (st, v))
+        st, h, v, d = cbor_call(c, E, "PutMetricData", {"Namespace": "X", "MetricData": [
+            {"MetricName": "Y", "Value": 1.0, "Timestamp": E.Tag(1, now)}]})
+        check("cw bridge: write proxied", st == 200 and v == {}, (st, v))
+        with open(log) as f:
+            lines = [json.loads(x) for x in f]
+        check("cw bridge: logged as proxied", any(x["operation"] == "GetMetricData" and x["proxied"]
+                                                 and x["status"] == 200 for x in lines), lines[-3:])
+        bc = subprocess.run([MOTO_PYTHON, "-c", BOTOCORE_CBOR, "http://127.0.0.1:%d" % port,
+                             os.path.join(tmp, "botodata"), str(now)], capture_output=True, text=True, timeout=120)
+        try:
+            out = json.loads(bc.stdout)
+        except ValueError:
+            out = {}
+        check("botocore rpc-v2-cbor client reads the bridge",
+              out.get("protocol") == "smithy-rpc-v2-cbor" and out.get("alarm", [None])[:3] == ["bridge-alarm", 10.5, 300]
+              and out.get("data", [None])[0] == "m0" and out["data"][2] == [4.0]
+              and out.get("error") == ["ResourceNotFound", 404], (out, bc.stderr[-800:]))
+        p.terminate()
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
 
 
 def main():
@@ -386,6 +728,11 @@ def main():
         r = subprocess.run([sys.executable, EMULATOR, "--scenario", scn, "--host", "0.0.0.0"],
                            capture_output=True, text=True, timeout=10)
         check("refuses non-loopback bind", r.returncode != 0 and "loopback" in r.stderr, r.stderr)
+
+        # --- CloudWatch over rpc-v2-cbor: codec, scenario answers, bridge to a live moto
+        E = cbor_codec_tests()
+        cbor_scenario_tests(E, tmp)
+        cbor_moto_tests(E, tmp)
     finally:
         for p in procs:
             if p.poll() is None:
