@@ -391,10 +391,11 @@ async fn no_personal_data_in_serialized_facts() {
     let sms_refs: Vec<&Rule> = sms_rules.iter().collect();
     let collector = Collector::new(Salt::fixed([3; 32]), fast_limits());
     let account = collector
-        .collect_with("111122223333".into(), &["us-east-1".to_string()], |_| {
+        .collect_with("111122223333".into(), &["us-east-1".to_string()], |r| {
             RegionClients {
                 ses: ses_client(&ses_refs),
                 sms_voice: sms_client(&sms_refs),
+                ..refused_clients(r, &collector.recorder)
             }
         })
         .await;
@@ -420,10 +421,37 @@ async fn no_personal_data_in_serialized_facts() {
     ] {
         assert!(!json.contains(needle), "{needle} leaked into the facts");
     }
-    // Sections of services outside this slice stay empty, and nothing is recorded for them.
-    assert!(region.pinpoint.is_none() && account.global.iam_roles.is_none());
-    assert!(account
-        .collection
-        .iter()
-        .all(|c| c.service == "ses" || c.service == "sms-voice"));
+    // The other services could not be reached: their sections stay empty (not "nothing
+    // there") and each failure is recorded, so their rules come out not_assessed.
+    assert!(region.pinpoint.is_none() && region.firehose_streams.is_none());
+    assert!(account.global.cloudtrail_trails.is_none());
+    for service in [
+        "mobiletargeting",
+        "firehose",
+        "kinesis",
+        "cloudwatch",
+        "cloudtrail",
+    ] {
+        assert!(
+            account
+                .collection
+                .iter()
+                .any(|c| c.service == service && c.status == CollectionOutcome::Failed),
+            "no failure recorded for {service}"
+        );
+    }
+}
+
+/// Real clients for every service, pointed at a loopback port nothing listens on.
+fn refused_clients(region: &str, recorder: &Recorder) -> RegionClients {
+    let sdk = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_string()))
+        .endpoint_url("http://127.0.0.1:9")
+        .credentials_provider(sesv2::config::SharedCredentialsProvider::new(
+            sesv2::config::Credentials::new("AKIDTEST", "secret", None, None, "test"),
+        ))
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+        .build();
+    RegionClients::new(&sdk, region, recorder)
 }

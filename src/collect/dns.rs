@@ -99,7 +99,7 @@ pub fn queries(ses: &SesFacts) -> Vec<(String, RecordType)> {
             out.insert((format!("_dmarc.{}", labels[i..].join(".")), RecordType::TXT));
         }
     }
-    out.into_iter().map(|(n, t)| (n, t)).collect::<Vec<_>>()
+    out.into_iter().collect()
 }
 
 /// One answer in presentation form: TXT strings quoted and space-separated, MX as

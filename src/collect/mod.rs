@@ -91,7 +91,7 @@ impl Default for Limits {
 
 impl Limits {
     /// The documented rate of one operation, or the configured default for its service.
-    fn rate(&self, service: &str, operation: &str) -> u32 {
+    pub fn rate(&self, service: &str, operation: &str) -> u32 {
         match (service, operation) {
             // Stated in the SES v2 operation docs.
             ("ses", "ListEmailTemplates") => 1,

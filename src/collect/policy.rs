@@ -117,8 +117,8 @@ pub fn document() -> serde_json::Value {
     let statements: Vec<serde_json::Value> = ACTIONS
         .iter()
         .map(|(service, actions)| {
-            let sid: String = format!("MsgreadyRead{}", service.replace('-', " "))
-                .split(' ')
+            let words: String = service
+                .split('-')
                 .map(|w| {
                     let mut c = w.chars();
                     c.next()
@@ -126,6 +126,7 @@ pub fn document() -> serde_json::Value {
                         .unwrap_or_default()
                 })
                 .collect();
+            let sid = format!("MsgreadyRead{words}");
             json!({
                 "Sid": sid,
                 "Effect": "Allow",

@@ -1,17 +1,17 @@
-"""Seeds moto with the parts of the two-Region test deployment that moto serves: S3 buckets
-with versioning, replication and encryption; Firehose and Kinesis streams; IAM roles with
-inline and managed policies; Lambda functions; CloudWatch alarms; a CloudTrail trail; Pinpoint
-projects with settings and event streams. The rest (SES v2, SMS/voice v2, Pinpoint channels,
-templates, journeys...) comes from the emulator's scenario file.
+"""Seeds moto with the parts of the two-Region test deployment that moto serves, named to
+match what tests/emulator/scenarios/two-region.json (SES v2, SMS/voice v2 and Pinpoint, served by
+the emulator) points at: S3 buckets with versioning, replication and encryption; Firehose
+delivery streams and a Kinesis stream; IAM roles with inline and managed policies; the Lambda
+campaign hook; CloudWatch alarms; a multi-Region CloudTrail trail.
 
 Usage: python tests/emulator/seed_moto.py http://127.0.0.1:PORT
 
 Planted gaps (asserted by tests/collect_e2e.rs through the rules' findings):
-- us-west-2 has no Pinpoint event stream for the `retail` project (DATA-003).
-- The events bucket replicates to us-west-2 without Replication Time Control (DATA-006).
-- The Pinpoint events role may only write to the us-east-1 Firehose stream (IAM rules).
-- The campaign hook Lambda exists in us-east-1 only (CUSTOM-001).
-- CloudWatch alarms on SES exist in us-east-1 only (OPS-005).
+- The events bucket replicates to us-west-2 without Replication Time Control.
+- The us-west-2 import bucket has no versioning.
+- pinpoint-events-us-west-2 may only write to the us-east-1 stream.
+- The us-west-2 campaign hook's resource policy names the us-east-1 Pinpoint principal (copied).
+- CloudWatch alarms on SES exist in us-east-1 only.
 """
 
 import io
@@ -63,58 +63,96 @@ def policy(actions, resources):
 iam = client("iam")
 roles = {}
 for name, principal in [
-    ("msgready-e2e-firehose", "firehose.amazonaws.com"),
-    ("msgready-e2e-pinpoint-events", "pinpoint.amazonaws.com"),
-    ("msgready-e2e-s3-crr", "s3.amazonaws.com"),
-    ("msgready-e2e-ses-events", "ses.amazonaws.com"),
-    ("msgready-e2e-lambda", "lambda.amazonaws.com"),
+    ("firehose-delivery", "firehose.amazonaws.com"),
+    ("pinpoint-events-us-east-1", "pinpoint.amazonaws.com"),
+    ("pinpoint-events-us-west-2", "pinpoint.amazonaws.com"),
+    ("pinpoint-import", "pinpoint.amazonaws.com"),
+    ("pinpoint-export", "pinpoint.amazonaws.com"),
+    ("ses-events-us-east-1", "ses.amazonaws.com"),
+    ("sms-events-us-east-1", "sms-voice.amazonaws.com"),
+    ("s3-crr", "s3.amazonaws.com"),
+    ("campaign-filter", "lambda.amazonaws.com"),
 ]:
     roles[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust(principal))[
         "Role"
     ]["Arn"]
 
-bucket = {PRIMARY: "msgready-e2e-events-use1", STANDBY: "msgready-e2e-events-usw2"}
-stream_arn = {
-    r: f"arn:aws:firehose:{r}:{ACCOUNT}:deliverystream/msgready-e2e-events" for r in bucket
-}
+events = {PRIMARY: "acme-events-us-east-1", STANDBY: "acme-events-us-west-2"}
+imports = {PRIMARY: "acme-pinpoint-import-us-east-1", STANDBY: "acme-pinpoint-import-us-west-2"}
+export_bucket = "acme-pinpoint-export-us-east-1"
+
+
+def stream(region, name):
+    return f"arn:aws:firehose:{region}:{ACCOUNT}:deliverystream/{name}"
+
+
 iam.put_role_policy(
-    RoleName="msgready-e2e-firehose",
+    RoleName="firehose-delivery",
     PolicyName="write-events",
     PolicyDocument=policy(
         ["s3:PutObject", "s3:GetBucketLocation"],
-        [f"arn:aws:s3:::{b}/*" for b in bucket.values()],
+        [f"arn:aws:s3:::{b}/*" for b in events.values()],
     ),
 )
-# The gap: only the primary's stream.
 iam.put_role_policy(
-    RoleName="msgready-e2e-pinpoint-events",
+    RoleName="pinpoint-events-us-east-1",
     PolicyName="put-events",
     PolicyDocument=policy(
-        ["firehose:PutRecordBatch", "firehose:DescribeDeliveryStream"], [stream_arn[PRIMARY]]
+        ["firehose:PutRecordBatch", "firehose:DescribeDeliveryStream"],
+        [stream(PRIMARY, "pinpoint-events")],
+    ),
+)
+# The gap: the standby's role was copied and still names the primary's stream.
+iam.put_role_policy(
+    RoleName="pinpoint-events-us-west-2",
+    PolicyName="put-events",
+    PolicyDocument=policy(
+        ["firehose:PutRecordBatch", "firehose:DescribeDeliveryStream"],
+        [stream(PRIMARY, "pinpoint-events")],
     ),
 )
 managed = iam.create_policy(
-    PolicyName="msgready-e2e-ses-firehose",
-    PolicyDocument=policy(["firehose:PutRecordBatch"], list(stream_arn.values())),
+    PolicyName="events-to-firehose",
+    PolicyDocument=policy(
+        ["firehose:PutRecordBatch"],
+        [stream(PRIMARY, "email-events"), stream(PRIMARY, "sms-events")],
+    ),
 )["Policy"]["Arn"]
-iam.attach_role_policy(RoleName="msgready-e2e-ses-events", PolicyArn=managed)
+iam.attach_role_policy(RoleName="ses-events-us-east-1", PolicyArn=managed)
+iam.attach_role_policy(RoleName="sms-events-us-east-1", PolicyArn=managed)
 iam.put_role_policy(
-    RoleName="msgready-e2e-s3-crr",
+    RoleName="pinpoint-import",
+    PolicyName="read-imports",
+    PolicyDocument=policy(
+        ["s3:GetObject", "s3:ListBucket"],
+        [f"arn:aws:s3:::{b}" for b in imports.values()]
+        + [f"arn:aws:s3:::{b}/*" for b in imports.values()],
+    ),
+)
+iam.put_role_policy(
+    RoleName="pinpoint-export",
+    PolicyName="write-exports",
+    PolicyDocument=policy(["s3:PutObject"], [f"arn:aws:s3:::{export_bucket}/*"]),
+)
+iam.put_role_policy(
+    RoleName="s3-crr",
     PolicyName="replicate",
     PolicyDocument=policy(
         ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:GetReplicationConfiguration"],
-        [f"arn:aws:s3:::{b}" for b in bucket.values()]
-        + [f"arn:aws:s3:::{b}/*" for b in bucket.values()],
+        [f"arn:aws:s3:::{b}" for b in events.values()]
+        + [f"arn:aws:s3:::{b}/*" for b in events.values()],
     ),
 )
 
-for region, name in bucket.items():
+
+def make_bucket(region, name, versioned=True):
     s3 = client("s3", region)
     if region == "us-east-1":
         s3.create_bucket(Bucket=name)
     else:
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
-    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    if versioned:
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_encryption(
         Bucket=name,
         ServerSideEncryptionConfiguration={
@@ -130,11 +168,17 @@ for region, name in bucket.items():
             "RestrictPublicBuckets": True,
         },
     )
+
+
+for region in (PRIMARY, STANDBY):
+    make_bucket(region, events[region])
+    make_bucket(region, imports[region], versioned=(region == PRIMARY))
+make_bucket(PRIMARY, export_bucket)
 # The gap: replication without Replication Time Control.
 client("s3").put_bucket_replication(
-    Bucket=bucket[PRIMARY],
+    Bucket=events[PRIMARY],
     ReplicationConfiguration={
-        "Role": roles["msgready-e2e-s3-crr"],
+        "Role": roles["s3-crr"],
         "Rules": [
             {
                 "ID": "events-to-standby",
@@ -142,61 +186,47 @@ client("s3").put_bucket_replication(
                 "Priority": 1,
                 "Filter": {"Prefix": ""},
                 "DeleteMarkerReplication": {"Status": "Enabled"},
-                "Destination": {"Bucket": f"arn:aws:s3:::{bucket[STANDBY]}"},
+                "Destination": {"Bucket": f"arn:aws:s3:::{events[STANDBY]}"},
             }
         ],
     },
 )
 
-for region in bucket:
-    client("firehose", region).create_delivery_stream(
-        DeliveryStreamName="msgready-e2e-events",
-        DeliveryStreamType="DirectPut",
-        ExtendedS3DestinationConfiguration={
-            "RoleARN": roles["msgready-e2e-firehose"],
-            "BucketARN": f"arn:aws:s3:::{bucket[region]}",
-            "Prefix": "events/",
-        },
-    )
-    client("kinesis", region).create_stream(StreamName="msgready-e2e-raw", ShardCount=1)
+for region, names in {
+    PRIMARY: ["pinpoint-events", "email-events", "sms-events"],
+    STANDBY: ["pinpoint-events"],
+}.items():
+    for name in names:
+        client("firehose", region).create_delivery_stream(
+            DeliveryStreamName=name,
+            DeliveryStreamType="DirectPut",
+            ExtendedS3DestinationConfiguration={
+                "RoleARN": roles["firehose-delivery"],
+                "BucketARN": f"arn:aws:s3:::{events[region]}",
+                "Prefix": f"{name}/",
+            },
+        )
+client("kinesis", PRIMARY).create_stream(StreamName="raw-events", ShardCount=1)
 
-# Lambda: the campaign hook exists in the primary only.
 code = io.BytesIO()
 with zipfile.ZipFile(code, "w") as z:
     z.writestr("index.py", "def handler(event, context):\n    return event\n")
-lam = client("lambda", PRIMARY)
-lam.create_function(
-    FunctionName="retail-campaign-hook",
-    Runtime="python3.12",
-    Role=roles["msgready-e2e-lambda"],
-    Handler="index.handler",
-    Code={"ZipFile": code.getvalue()},
-)
-lam.add_permission(
-    FunctionName="retail-campaign-hook",
-    StatementId="pinpoint",
-    Action="lambda:InvokeFunction",
-    Principal=f"pinpoint.{PRIMARY}.amazonaws.com",
-)
-
-for region in bucket:
-    pp = client("pinpoint", region)
-    app = pp.create_app(CreateApplicationRequest={"Name": "retail"})["ApplicationResponse"]
-    pp.update_application_settings(
-        ApplicationId=app["Id"],
-        WriteApplicationSettingsRequest={
-            "CampaignHook": {"LambdaFunctionName": "retail-campaign-hook", "Mode": "FILTER"},
-            "CloudWatchMetricsEnabled": True,
-        },
+for region in (PRIMARY, STANDBY):
+    lam = client("lambda", region)
+    lam.create_function(
+        FunctionName="campaign-filter",
+        Runtime="python3.12",
+        Role=roles["campaign-filter"],
+        Handler="index.handler",
+        Code={"ZipFile": code.getvalue()},
     )
-    if region == PRIMARY:  # The gap: no event stream in the standby.
-        pp.put_event_stream(
-            ApplicationId=app["Id"],
-            WriteEventStream={
-                "DestinationStreamArn": stream_arn[region],
-                "RoleArn": roles["msgready-e2e-pinpoint-events"],
-            },
-        )
+    # The gap in the standby: the policy was copied with the primary's Regional principal.
+    lam.add_permission(
+        FunctionName="campaign-filter",
+        StatementId="pinpoint",
+        Action="lambda:InvokeFunction",
+        Principal=f"pinpoint.{PRIMARY}.amazonaws.com",
+    )
 
 cw = client("cloudwatch", PRIMARY)
 for metric in ["Reputation.BounceRate", "Reputation.ComplaintRate"]:
@@ -212,9 +242,8 @@ for metric in ["Reputation.BounceRate", "Reputation.ComplaintRate"]:
         TreatMissingData="breaching",
     )
 
-trail_bucket = "msgready-e2e-trail"
-client("s3").create_bucket(Bucket=trail_bucket)
+client("s3").create_bucket(Bucket="acme-cloudtrail")
 ct = client("cloudtrail", PRIMARY)
-ct.create_trail(Name="org-trail", S3BucketName=trail_bucket, IsMultiRegionTrail=True)
+ct.create_trail(Name="org-trail", S3BucketName="acme-cloudtrail", IsMultiRegionTrail=True)
 ct.start_logging(Name="org-trail")
 print("seeded")

@@ -1,0 +1,168 @@
+//! Starts the AWS emulators on loopback for a test: moto (with the project's wire fixes) seeded
+//! by tests/emulator/seed_moto.py, and the scenario emulator in front of it. Both stop when the
+//! returned value is dropped. Needs moto in the venv made by scripts/setup-test-env.sh.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The venv's Python; a clear failure (not a skip) when moto was never installed.
+pub fn python() -> PathBuf {
+    let venv = std::env::var_os("MSGREADY_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/var/tmp/msgready-venv"));
+    let py = venv.join("bin/python");
+    assert!(
+        py.exists(),
+        "moto is not installed at {}: run scripts/setup-test-env.sh (or set MSGREADY_VENV)",
+        venv.display()
+    );
+    py
+}
+
+pub struct Emulators {
+    children: Vec<Child>,
+    /// `http://127.0.0.1:PORT` of the scenario emulator: the endpoint for every service.
+    pub endpoint: String,
+    /// moto's own endpoint (for seeding or resetting).
+    pub moto: String,
+    /// The emulator's request log (JSON lines).
+    pub log: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+impl Drop for Emulators {
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn wait_for(port: u16, what: &str) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{what} did not start on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// moto seeded with seed_moto.py, and the emulator with `scenario` (a path under
+/// tests/emulator/scenarios/) and `extra` flags in front of it.
+pub fn start(scenario: &str, extra: &[&str]) -> Emulators {
+    start_with(scenario, extra, true)
+}
+
+/// Like [`start`]; `seed` false leaves moto empty (every moto-served list answers empty).
+pub fn start_with(scenario: &str, extra: &[&str], seed: bool) -> Emulators {
+    let py = python();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let moto_log = std::fs::File::create(dir.path().join("moto.log")).expect("log");
+    let moto = Command::new(&py)
+        .arg(repo().join("scripts/moto_server.py"))
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(moto_log.try_clone().expect("log"))
+        .stderr(moto_log)
+        .spawn()
+        .expect("start moto");
+    let mut emus = Emulators {
+        children: vec![moto],
+        endpoint: String::new(),
+        moto: format!("http://127.0.0.1:{port}"),
+        log: dir.path().join("requests.jsonl"),
+        dir,
+    };
+    wait_for(port, "moto");
+    if seed {
+        seed_moto(&py, &emus.moto);
+    }
+    let mut emu = Command::new(&py)
+        .arg(repo().join("tests/emulator/emulator.py"))
+        .arg("--scenario")
+        .arg(repo().join("tests/emulator/scenarios").join(scenario))
+        .args(["--port", "0", "--upstream", &emus.moto, "--log"])
+        .arg(&emus.log)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the emulator");
+    let stdout = emu.stdout.take().expect("stdout");
+    emus.children.push(emu);
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("emulator banner");
+    emus.endpoint = line
+        .trim()
+        .strip_prefix("listening ")
+        .unwrap_or_else(|| panic!("unexpected emulator banner {line:?}"))
+        .to_string();
+    emus
+}
+
+fn seed_moto(py: &Path, moto: &str) {
+    let seeded = Command::new(py)
+        .arg(repo().join("tests/emulator/seed_moto.py"))
+        .arg(moto)
+        .output()
+        .expect("run seed_moto.py");
+    assert!(
+        seeded.status.success(),
+        "seed_moto.py failed: {}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+}
+
+impl Emulators {
+    /// `msgready` with the environment pointing every service at the emulator, and nothing
+    /// of the user's own AWS configuration.
+    pub fn msgready(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_msgready"));
+        let home = self.dir.path().join("home");
+        let _ = std::fs::create_dir_all(&home);
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("AWS_") {
+                cmd.env_remove(&k);
+            }
+        }
+        cmd.env("HOME", &home)
+            .env("AWS_CONFIG_FILE", home.join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// The emulator's request log, parsed.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+}
