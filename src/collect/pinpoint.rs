@@ -182,13 +182,18 @@ impl From<&types::ApplicationSettingsResource> for ProjectSettings {
     fn from(s: &types::ApplicationSettingsResource) -> Self {
         ProjectSettings {
             campaign_hook: s.campaign_hook().and_then(campaign_hook),
-            limits: s.limits().map(|l| CampaignLimits {
-                daily: l.daily().map(i64::from),
-                maximum_duration: l.maximum_duration().map(i64::from),
-                messages_per_second: l.messages_per_second().map(i64::from),
-                total: l.total().map(i64::from),
-                session: l.session().map(i64::from),
-            }),
+            // `Limits: {}` (what a project without limits may answer) is no limits, so that
+            // two Regions compare equal whichever way they say it.
+            limits: s
+                .limits()
+                .map(|l| CampaignLimits {
+                    daily: l.daily().map(i64::from),
+                    maximum_duration: l.maximum_duration().map(i64::from),
+                    messages_per_second: l.messages_per_second().map(i64::from),
+                    total: l.total().map(i64::from),
+                    session: l.session().map(i64::from),
+                })
+                .filter(|l| *l != CampaignLimits::default()),
             quiet_time: s
                 .quiet_time()
                 .filter(|q| q.start().is_some() || q.end().is_some())
@@ -1081,6 +1086,7 @@ mod tests {
             &types::ApplicationSettingsResource::builder()
                 .campaign_hook(types::CampaignHook::builder().build())
                 .quiet_time(types::QuietTime::builder().build())
+                .limits(types::CampaignLimits::builder().build())
                 .build(),
         );
         assert_eq!(bare.campaign_hook, None);
