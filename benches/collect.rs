@@ -74,7 +74,9 @@ fn main() {
         println!("collect: bench");
         return;
     }
-    let latency_ms: f64 = env_or("MSGREADY_BENCH_LATENCY_MS", "30").parse().unwrap_or(30.0);
+    let latency_ms: f64 = env_or("MSGREADY_BENCH_LATENCY_MS", "30")
+        .parse()
+        .unwrap_or(30.0);
     let scenario = env_or("MSGREADY_BENCH_SCENARIO", "large.json");
     let regions = env_or(
         "MSGREADY_BENCH_REGIONS",
@@ -98,7 +100,14 @@ fn main() {
         let start = Instant::now();
         let (code, rss_kib) = run_measured(
             emus.msgready()
-                .args(["collect", "--regions", &regions, "--concurrency", c.trim(), "--out"])
+                .args([
+                    "collect",
+                    "--regions",
+                    &regions,
+                    "--concurrency",
+                    c.trim(),
+                    "--out",
+                ])
                 .arg(&out)
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null()),

@@ -31,13 +31,18 @@ fn scan(emus: &emulators::Emulators, extra: &[&str]) -> (Option<i32>, Value, Str
 }
 
 fn results(report: &Value) -> Vec<&Value> {
-    report["results"].as_array().expect("results").iter().collect()
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .collect()
 }
 
+#[allow(dead_code)]
 fn has(report: &Value, rule: &str, region: &str, status: &str) -> bool {
-    results(report).iter().any(|r| {
-        r["rule_id"] == rule && r["region"] == region && r["status"] == status
-    })
+    results(report)
+        .iter()
+        .any(|r| r["rule_id"] == rule && r["region"] == region && r["status"] == status)
 }
 
 /// The IAM prefix of a SigV4 signing name.
@@ -50,9 +55,14 @@ fn iam_prefix(signing_name: &str) -> &str {
 
 #[test]
 fn two_region_scan_finds_the_planted_gaps_and_reads_only() {
-    let emus = emulators::start("two-region.json", &[]);
-    let (code, report, stderr) = scan(&emus, &[]);
-    assert_eq!(code, Some(1), "gate should fail on the planted gaps; stderr:\n{stderr}");
+    let mut emus = emulators::start("two-region.json", &[]);
+    let dns = emus.start_dns("two-region-zone.json");
+    let (code, report, stderr) = scan(&emus, &["--dns", "--dns-server", &dns]);
+    assert_eq!(
+        code,
+        Some(1),
+        "gate should fail on the planted gaps; stderr:\n{stderr}"
+    );
 
     // Every finding that is not a pass, exactly.
     let mut lines: Vec<String> = results(&report)
@@ -83,17 +93,23 @@ fn two_region_scan_finds_the_planted_gaps_and_reads_only() {
         })
         .unwrap_or_default();
     assert!(
-        results(&report).iter().any(|r| r["status"] == "not_assessed"
-            && r["region"] == "us-west-2"
-            && r["message"]
-                .as_str()
-                .is_some_and(|m| m.contains("DescribeSenderIds"))),
+        results(&report)
+            .iter()
+            .any(|r| r["status"] == "not_assessed"
+                && r["region"] == "us-west-2"
+                && r["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("DescribeSenderIds"))),
         "no not_assessed result names DescribeSenderIds; failed operations: {failed:?}"
     );
 
     // Read-only and within the policy: every request the scan made, as the emulator logged it.
     let requests = emus.requests();
-    assert!(requests.len() > 50, "only {} requests logged", requests.len());
+    assert!(
+        requests.len() > 50,
+        "only {} requests logged",
+        requests.len()
+    );
     for r in &requests {
         let service = iam_prefix(r["service"].as_str().unwrap_or_default());
         let op = r["operation"].as_str().unwrap_or_default();

@@ -98,6 +98,9 @@ impl Limits {
             ("ses", "GetEmailTemplate") => 50,
             ("ses", _) => self.ses_rps,
             ("sms-voice", _) => self.sms_voice_rps,
+            // Pinpoint's documented quota is 300 requests per second per account and Region;
+            // 50 per operation keeps several operations in flight well inside it.
+            ("mobiletargeting", _) => 50,
             _ => self.ses_rps,
         }
         .max(1)

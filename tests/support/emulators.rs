@@ -157,6 +157,28 @@ impl Emulators {
         cmd
     }
 
+    /// Starts the loopback DNS server on `zone` (a file under tests/emulator/); returns its
+    /// `127.0.0.1:PORT`.
+    pub fn start_dns(&mut self, zone: &str) -> String {
+        let mut dns = Command::new(python())
+            .arg(repo().join("tests/emulator/dns_server.py"))
+            .arg(repo().join("tests/emulator").join(zone))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the DNS server");
+        let stdout = dns.stdout.take().expect("stdout");
+        self.children.push(dns);
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("DNS server banner");
+        line.trim()
+            .strip_prefix("listening ")
+            .unwrap_or_else(|| panic!("unexpected DNS banner {line:?}"))
+            .to_string()
+    }
+
     /// The emulator's request log, parsed.
     pub fn requests(&self) -> Vec<serde_json::Value> {
         std::fs::read_to_string(&self.log)
