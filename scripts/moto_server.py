@@ -6,11 +6,15 @@ Usage: python scripts/moto_server.py -H 127.0.0.1 -p PORT   (same arguments as m
    AWS) send an ISO-8601 string, and the Rust SDK rejects the number.
 2. S3 GetBucketVersioning: moto answers with the root element GetBucketVersioningResponse; AWS
    answers VersioningConfiguration, which is what the Rust SDK parses.
+3. Firehose DescribeDeliveryStream: moto leaves out S3 destination members the model marks
+   required (BufferingHints, CompressionFormat, EncryptionConfiguration), which AWS always
+   sends; the Rust SDK rejects the answer. AWS's defaults are filled in.
 """
 
 import datetime
 import sys
 
+import moto.firehose.responses as firehose_responses
 import moto.pinpoint.models as pinpoint_models
 import moto.s3.responses as s3_responses
 from moto.server import main
@@ -41,6 +45,26 @@ def _get_bucket_versioning_fixed(self):
     return 200, {"Content-Type": "application/xml"}, body
 
 
+_S3_DEFAULTS = {
+    "BufferingHints": {"SizeInMBs": 5, "IntervalInSeconds": 300},
+    "CompressionFormat": "UNCOMPRESSED",
+    "EncryptionConfiguration": {"NoEncryptionConfig": "NoEncryption"},
+}
+_describe_delivery_stream = firehose_responses.FirehoseResponse.describe_delivery_stream
+
+
+def _describe_delivery_stream_fixed(self):
+    result = _describe_delivery_stream(self)
+    description = getattr(result, "result", None) or {}
+    for dest in description.get("DeliveryStreamDescription", {}).get("Destinations", []):
+        for key in ("S3DestinationDescription", "ExtendedS3DestinationDescription"):
+            if isinstance(dest.get(key), dict):
+                for member, default in _S3_DEFAULTS.items():
+                    dest[key].setdefault(member, default)
+    return result
+
+
+firehose_responses.FirehoseResponse.describe_delivery_stream = _describe_delivery_stream_fixed
 pinpoint_models.App.to_json = _app_to_json_fixed
 s3_responses.S3Response.get_bucket_versioning = _get_bucket_versioning_fixed
 

@@ -38,7 +38,6 @@ fn results(report: &Value) -> Vec<&Value> {
         .collect()
 }
 
-#[allow(dead_code)]
 fn has(report: &Value, rule: &str, region: &str, status: &str) -> bool {
     results(report)
         .iter()
@@ -81,6 +80,27 @@ fn two_region_scan_finds_the_planted_gaps_and_reads_only() {
     lines.sort();
     lines.dedup();
     insta::assert_snapshot!("two_region_findings", lines.join("\n"));
+
+    // The planted gaps, by name (tests/emulator/README.md, tests/emulator/seed_moto.py), and
+    // the primary passing where it was built right.
+    for (rule, region, status) in [
+        ("EMAIL-004", "us-west-2", "fail"), // standby DKIM CNAMEs never published
+        ("EMAIL-004", "us-east-1", "pass"),
+        ("DATA-004", "us-west-2", "fail"), // standby event bucket not replicated
+        ("DATA-005", "us-east-1", "fail"), // replication without RTC
+        ("IAM-003", "us-west-2", "fail"),  // import role without aws:SourceAccount
+        ("IAM-004", "us-west-2", "fail"),  // standby events role names the primary's stream
+        ("CUSTOM-001", "us-west-2", "fail"), // hook policy names the primary's principal
+        ("OPS-005", "us-west-2", "fail"),  // no alarms in the standby
+        ("OPS-006", "us-west-2", "pass"),  // the multi-Region trail covers it
+        ("TPL-001", "us-west-2", "fail"),  // a Pinpoint template missing in the standby
+        ("SMS-008", "us-west-2", "fail"),  // opt-out list not mirrored
+    ] {
+        assert!(
+            has(&report, rule, region, status),
+            "expected {rule} {status} in {region}"
+        );
+    }
 
     // The operation made to fail (AccessDenied on DescribeSenderIds in the standby) makes the
     // rules that need it not_assessed there, naming the operation; it fails nothing else.

@@ -11,7 +11,10 @@ Planted gaps (asserted by tests/collect_e2e.rs through the rules' findings):
 - The us-west-2 import bucket has no versioning.
 - pinpoint-events-us-west-2 may only write to the us-east-1 stream.
 - The us-west-2 campaign hook's resource policy names the us-east-1 Pinpoint principal (copied).
-- CloudWatch alarms on SES exist in us-east-1 only.
+- CloudWatch alarms (SES and SMS) exist in us-east-1 only.
+- pinpoint-import trusts Pinpoint without an aws:SourceAccount condition.
+- s3-crr lacks s3:GetObjectVersionForReplication; sms-events-us-east-1 lacks
+  firehose:PutRecord (policies written from memory, as happens).
 """
 
 import io
@@ -36,19 +39,15 @@ def client(service, region=PRIMARY):
     )
 
 
-def trust(service):
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": service},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
-    )
+def trust(service, confused_deputy_guard=True):
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": "sts:AssumeRole",
+    }
+    if confused_deputy_guard:
+        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
 def policy(actions, resources):
@@ -73,9 +72,9 @@ for name, principal in [
     ("s3-crr", "s3.amazonaws.com"),
     ("campaign-filter", "lambda.amazonaws.com"),
 ]:
-    roles[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust(principal))[
-        "Role"
-    ]["Arn"]
+    # The gap: the import role trusts Pinpoint with no aws:SourceAccount condition.
+    document = trust(principal, confused_deputy_guard=(name != "pinpoint-import"))
+    roles[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=document)["Role"]["Arn"]
 
 events = {PRIMARY: "acme-events-us-east-1", STANDBY: "acme-events-us-west-2"}
 imports = {PRIMARY: "acme-pinpoint-import-us-east-1", STANDBY: "acme-pinpoint-import-us-west-2"}
@@ -229,16 +228,22 @@ for region in (PRIMARY, STANDBY):
     )
 
 cw = client("cloudwatch", PRIMARY)
-for metric in ["Reputation.BounceRate", "Reputation.ComplaintRate"]:
+for namespace, metric, threshold, op in [
+    ("AWS/SES", "Reputation.BounceRate", 0.05, "GreaterThanThreshold"),
+    ("AWS/SES", "Reputation.ComplaintRate", 0.001, "GreaterThanThreshold"),
+    ("AWS/SES", "Send", 1, "LessThanThreshold"),
+    ("AWS/SMSVoice", "NumberOfTextMessagePartsSent", 1, "LessThanThreshold"),
+    ("AWS/SMSVoice", "NumberOfTextMessagePartsDelivered", 1, "LessThanThreshold"),
+]:
     cw.put_metric_alarm(
-        AlarmName=f"ses-{metric}",
-        Namespace="AWS/SES",
+        AlarmName=f"{namespace.split('/')[1].lower()}-{metric}",
+        Namespace=namespace,
         MetricName=metric,
-        Statistic="Average",
+        Statistic="Sum" if op == "LessThanThreshold" else "Average",
         Period=300,
         EvaluationPeriods=1,
-        Threshold=0.05,
-        ComparisonOperator="GreaterThanThreshold",
+        Threshold=threshold,
+        ComparisonOperator=op,
         TreatMissingData="breaching",
     )
 
@@ -246,4 +251,9 @@ client("s3").create_bucket(Bucket="acme-cloudtrail")
 ct = client("cloudtrail", PRIMARY)
 ct.create_trail(Name="org-trail", S3BucketName="acme-cloudtrail", IsMultiRegionTrail=True)
 ct.start_logging(Name="org-trail")
+# What AWS gives a new trail by default (moto leaves the selectors empty).
+ct.put_event_selectors(
+    TrailName="org-trail",
+    EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": True}],
+)
 print("seeded")
