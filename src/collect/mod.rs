@@ -1,29 +1,22 @@
 //! Live collection: the only code that calls AWS.
 //!
-//! A [`Collector`] reads every Region of one account concurrently and returns its
-//! [`AccountFacts`]. Each service has its own module ([`sesv2`], [`sms_voice`]); SDK types are
-//! mapped into the fact structs by small pure functions that are unit-tested with SDK builder
-//! values. Every (service, Region, operation) ends up in the [`Recorder`]: ok with its call
-//! count, or failed with a [`FailureReason`]. A failure never aborts the scan: the section
+//! A [`Collector`] reads one account in three phases (see [`Collector::collect_with`]): each
+//! Region's own services and CloudTrail; then what they point at (Lambda functions, S3
+//! buckets, DNS records); then every IAM role referenced. Each service has its own module;
+//! SDK types are mapped into the fact structs by small pure functions that are unit-tested
+//! with SDK builder values; [`refs`] derives what one phase points the next at. Every
+//! (service, Region, operation) ends up in the [`Recorder`]: ok with its call and throttle
+//! counts, or failed with a [`FailureReason`]. A failure never aborts the scan: the section
 //! stays `None` when the whole service could not be read, or its lists stay partial with the
 //! failure recorded, and the engine turns that into `not_assessed` results.
 //!
-//! Calls are paced client-side per (Region, operation) by a token bucket ([`Limits`]), so a
-//! large account stays under the documented quotas (SMS/voice v2 describe calls: 1 request per
-//! second per Region); the SDK's standard retry configuration handles what still gets
-//! throttled.
+//! Calls are paced client-side per (Region, service, operation) by a token bucket
+//! ([`Limits`]), so a large account stays under the documented quotas (SMS/voice v2 describe
+//! calls: 1 request per second per Region); the SDK's standard retry configuration handles
+//! what still gets throttled. [`policy`] lists every IAM action the collectors call.
 //!
-//! # What this first slice of issue 3 does not collect yet
-//!
-//! - Pinpoint (`mobiletargeting`): projects, settings, channels, templates, event streams,
-//!   journeys, segments, campaigns, import/export jobs (no paginators: NextToken by hand).
-//! - Firehose, Kinesis, S3, IAM, Lambda, CloudWatch alarms and activity metrics, CloudTrail,
-//!   DNS (`--dns`). Their fact sections stay `None` and nothing is recorded for them, so the
-//!   rules that need them come out `not_assessed`.
-//! - SMS/voice pool `Name` tags and phone-number tags (ListTagsForResource).
-//! - Progress display and throttle counts, `tracing` logs (`-v`), `msgready policy`, the
-//!   loopback emulator / moto integration tests, the end-to-end scan test, the demo script and
-//!   the benchmark.
+//! Not collected: SMS/voice pool and number tags (a pool's `name` stays empty; only labels use
+//! it), Pinpoint journeys' custom-activity Lambda functions, and CloudWatch activity for voice.
 
 pub mod cloudtrail;
 pub mod cloudwatch;

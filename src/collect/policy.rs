@@ -38,7 +38,6 @@ pub const ACTIONS: &[(&str, &[&str])] = &[
             "DescribeSpendLimits",
             "DescribeVerifiedDestinationNumbers",
             "ListPoolOriginationIdentities",
-            "ListTagsForResource",
         ],
     ),
     (
