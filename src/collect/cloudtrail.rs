@@ -50,8 +50,8 @@ pub async fn collect(
         let Some(arn) = t.trail_arn() else { continue };
         by_arn.entry(arn.to_string()).or_insert((seen_in, t));
     }
-    let mut out: Vec<Trail> = stream::iter(by_arn)
-        .map(|(arn, (seen_in, t))| async move {
+    let mut out: Vec<Trail> = ctx
+        .each(by_arn, |(arn, (seen_in, t))| async move {
             let home = t.home_region().unwrap_or(&seen_in).to_string();
             let client = clients(&home);
             let (status, selectors) = tokio::join!(
@@ -72,9 +72,6 @@ pub async fn collect(
                 &selectors?,
             ))
         })
-        .buffer_unordered(ctx.concurrency)
-        .filter_map(std::future::ready)
-        .collect()
         .await;
     out.sort_by(|a, b| a.arn.cmp(&b.arn));
     Some(out)

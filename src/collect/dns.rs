@@ -9,7 +9,6 @@
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::facts::{DnsFacts, DnsRecord, SesFacts};
-use futures_util::stream::{self, StreamExt};
 use hickory_resolver::config::{NameServerConfig, ResolverConfig};
 use hickory_resolver::name_server::TokioConnectionProvider;
 use hickory_resolver::proto::rr::{RData, RecordType};
@@ -169,11 +168,8 @@ pub async fn collect(
     if queries.is_empty() {
         return Some(DnsFacts::default());
     }
-    let mut records: Vec<DnsRecord> = stream::iter(&queries)
-        .map(|(name, kind)| lookup(ctx, resolver, name, *kind))
-        .buffer_unordered(ctx.concurrency)
-        .filter_map(std::future::ready)
-        .collect()
+    let mut records: Vec<DnsRecord> = ctx
+        .each(&queries, |(name, kind)| lookup(ctx, resolver, name, *kind))
         .await;
     if records.is_empty() {
         return None;

@@ -5,7 +5,6 @@ use super::Ctx;
 use crate::facts::{FirehoseStream, S3Destination};
 use aws_sdk_firehose::types::{DeliveryStreamDescription, DestinationDescription};
 use aws_sdk_firehose::Client;
-use futures_util::stream::{self, StreamExt};
 
 /// Names per ListDeliveryStreams page (the API's maximum is 10,000; its default only 10).
 const PAGE: i32 = 1000;
@@ -19,8 +18,8 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> Option<Vec<FirehoseStream>> 
         }
         return None;
     }
-    let mut out: Vec<FirehoseStream> = stream::iter(names)
-        .map(|name| async move {
+    let mut out: Vec<FirehoseStream> = ctx
+        .each(names, |name| async move {
             let got = ctx
                 .call_or_missing(
                     "DescribeDeliveryStream",
@@ -35,9 +34,6 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> Option<Vec<FirehoseStream>> 
             // leaves it out too (recorded), since its status and destination are unknown.
             got?.delivery_stream_description().map(stream_facts)
         })
-        .buffer_unordered(ctx.concurrency)
-        .filter_map(std::future::ready)
-        .collect()
         .await;
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Some(out)

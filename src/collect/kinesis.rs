@@ -8,7 +8,6 @@ use super::Ctx;
 use crate::facts::KinesisStream;
 use aws_sdk_kinesis::types::{StreamDescriptionSummary, StreamSummary};
 use aws_sdk_kinesis::Client;
-use futures_util::stream::{self, StreamExt};
 use std::collections::BTreeMap;
 
 /// Reads every stream of the Region. `None` when the list could not be read at all.
@@ -40,8 +39,8 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> Option<Vec<KinesisStream>> {
     names.retain(|n| !out.contains_key(n));
     names.sort();
     names.dedup();
-    let described: Vec<KinesisStream> = stream::iter(names)
-        .map(|name| async move {
+    let described: Vec<KinesisStream> = ctx
+        .each(names, |name| async move {
             let got = ctx
                 .call_or_missing(
                     "DescribeStreamSummary",
@@ -51,9 +50,6 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> Option<Vec<KinesisStream>> {
                 .await??;
             got.stream_description_summary().map(KinesisStream::from)
         })
-        .buffer_unordered(ctx.concurrency)
-        .filter_map(std::future::ready)
-        .collect()
         .await;
     out.extend(described.into_iter().map(|s| (s.name.clone(), s)));
     Some(out.into_values().collect())

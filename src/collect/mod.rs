@@ -521,6 +521,23 @@ impl Ctx {
         }
     }
 
+    /// Reads every item with `read`, `concurrency` at a time, keeping the answers that are
+    /// `Some` (a failed or vanished resource is `None`, its failure already recorded).
+    pub async fn each<I, T, F, Fut>(&self, items: I, read: F) -> Vec<T>
+    where
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        use futures_util::stream::{self, StreamExt};
+        stream::iter(items)
+            .map(read)
+            .buffer_unordered(self.concurrency)
+            .filter_map(std::future::ready)
+            .collect()
+            .await
+    }
+
     pub fn fail<E>(&self, operation: &str, err: &SdkError<E, HttpResponse>)
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,

@@ -237,12 +237,7 @@ async fn channels(ctx: &Ctx, client: &Client, id: &str) -> Vec<Channel> {
         .channels_response()
         .map(listed_channels)
         .unwrap_or_default();
-    let mut channels: Vec<Channel> = stream::iter(listed)
-        .map(|c| push_details(ctx, client, id, c))
-        .buffer_unordered(ctx.concurrency)
-        .filter_map(std::future::ready)
-        .collect()
-        .await;
+    let mut channels: Vec<Channel> = ctx.each(listed, |c| push_details(ctx, client, id, c)).await;
     channels.sort_by(|a, b| a.channel_type.cmp(&b.channel_type));
     channels
 }
@@ -625,12 +620,7 @@ async fn templates(ctx: &Ctx, client: &Client) -> Option<Vec<MessageTemplate>> {
     if !read {
         return None;
     }
-    let mut out: Vec<MessageTemplate> = stream::iter(listed)
-        .map(|t| template(ctx, client, t))
-        .buffer_unordered(ctx.concurrency)
-        .filter_map(std::future::ready)
-        .collect()
-        .await;
+    let mut out: Vec<MessageTemplate> = ctx.each(listed, |t| template(ctx, client, t)).await;
     out.sort_by(|a, b| {
         a.template_type
             .cmp(&b.template_type)

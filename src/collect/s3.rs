@@ -14,7 +14,6 @@ use aws_sdk_s3::types::{
     ReplicationRule, ServerSideEncryptionConfiguration,
 };
 use aws_sdk_s3::Client;
-use futures_util::stream::{self, StreamExt};
 use std::collections::BTreeSet;
 
 /// GetBucketLocation answers for any bucket from this Region's endpoint.
@@ -53,12 +52,7 @@ async fn read_all(
     clients: &(dyn Fn(&str) -> Client + Sync),
     names: Vec<String>,
 ) -> Vec<S3Bucket> {
-    stream::iter(names)
-        .map(|name| read(ctx, clients, name))
-        .buffer_unordered(ctx.concurrency)
-        .filter_map(std::future::ready)
-        .collect()
-        .await
+    ctx.each(names, |name| read(ctx, clients, name)).await
 }
 
 /// One bucket. `None` when not even its location could be read: nothing is known of it, and

@@ -12,7 +12,6 @@ use aws_sdk_sesv2::operation::get_email_identity::GetEmailIdentityOutput;
 use aws_sdk_sesv2::operation::get_email_template::GetEmailTemplateOutput;
 use aws_sdk_sesv2::types;
 use aws_sdk_sesv2::Client;
-use futures_util::stream::{self, StreamExt};
 
 /// Reads SES v2 in one Region. `None` when nothing of it could be read.
 pub async fn collect(ctx: &Ctx, client: &Client) -> Option<SesFacts> {
@@ -69,8 +68,8 @@ async fn identities(ctx: &Ctx, client: &Client) -> Option<Vec<EmailIdentity>> {
     if !complete && infos.is_empty() {
         return None;
     }
-    let mut out: Vec<EmailIdentity> = stream::iter(infos)
-        .map(|info| async move {
+    let mut out: Vec<EmailIdentity> = ctx
+        .each(infos, |info| async move {
             let name = info.identity_name()?.to_string();
             let got = ctx
                 .call_or_missing(
@@ -81,9 +80,6 @@ async fn identities(ctx: &Ctx, client: &Client) -> Option<Vec<EmailIdentity>> {
                 .await??;
             Some(identity_facts(&name, info.identity_type(), &got, &ctx.salt))
         })
-        .buffer_unordered(ctx.concurrency)
-        .filter_map(std::future::ready)
-        .collect()
         .await;
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Some(out)
@@ -119,8 +115,8 @@ async fn dedicated_ip_pools(ctx: &Ctx, client: &Client) -> Option<Vec<DedicatedI
     if !complete && names.is_empty() {
         return None;
     }
-    let mut pools: Vec<DedicatedIpPool> = stream::iter(names)
-        .map(|name| async move {
+    let mut pools: Vec<DedicatedIpPool> = ctx
+        .each(names, |name| async move {
             let got = ctx
                 .call_or_missing(
                     "GetDedicatedIpPool",
@@ -130,9 +126,6 @@ async fn dedicated_ip_pools(ctx: &Ctx, client: &Client) -> Option<Vec<DedicatedI
                 .await??;
             got.dedicated_ip_pool().map(DedicatedIpPool::from)
         })
-        .buffer_unordered(ctx.concurrency)
-        .filter_map(std::future::ready)
-        .collect()
         .await;
     pools.sort_by(|a, b| a.name.cmp(&b.name));
     Some(pools)
@@ -188,8 +181,8 @@ async fn configuration_sets(ctx: &Ctx, client: &Client) -> Option<Vec<SesConfigu
     if !complete && names.is_empty() {
         return None;
     }
-    let mut sets: Vec<SesConfigurationSet> = stream::iter(names)
-        .map(|name| async move {
+    let mut sets: Vec<SesConfigurationSet> = ctx
+        .each(names, |name| async move {
             let (set, dests) = tokio::join!(
                 ctx.call_or_missing(
                     "GetConfigurationSet",
@@ -227,9 +220,6 @@ async fn configuration_sets(ctx: &Ctx, client: &Client) -> Option<Vec<SesConfigu
                 dests,
             ))
         })
-        .buffer_unordered(ctx.concurrency)
-        .filter_map(std::future::ready)
-        .collect()
         .await;
     sets.sort_by(|a, b| a.name.cmp(&b.name));
     Some(sets)
@@ -258,8 +248,8 @@ async fn templates(ctx: &Ctx, client: &Client) -> Option<Vec<SesTemplate>> {
     if !complete && names.is_empty() {
         return None;
     }
-    let mut out: Vec<SesTemplate> = stream::iter(names)
-        .map(|name| async move {
+    let mut out: Vec<SesTemplate> = ctx
+        .each(names, |name| async move {
             let got = ctx
                 .call_or_missing(
                     "GetEmailTemplate",
@@ -269,9 +259,6 @@ async fn templates(ctx: &Ctx, client: &Client) -> Option<Vec<SesTemplate>> {
                 .await??;
             Some(SesTemplate::from(&got))
         })
-        .buffer_unordered(ctx.concurrency)
-        .filter_map(std::future::ready)
-        .collect()
         .await;
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Some(out)
