@@ -26,8 +26,8 @@ fn env_or(key: &str, default: &str) -> String {
     std::env::var(key).unwrap_or_else(|_| default.to_string())
 }
 
-/// Runs the command, returning (exit code, peak RSS in KiB) from wait4's rusage.
-fn run_measured(cmd: &mut std::process::Command) -> (i32, i64) {
+/// Runs the command, returning (exit code, peak RSS in KiB, CPU seconds) from wait4's rusage.
+fn run_measured(cmd: &mut std::process::Command) -> (i32, i64, f64) {
     let child = cmd.spawn().expect("start msgready");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
@@ -36,7 +36,12 @@ fn run_measured(cmd: &mut std::process::Command) -> (i32, i64) {
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(waited, pid, "wait4");
     std::mem::forget(child);
-    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+    let cpu = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (
+        libc::WEXITSTATUS(status),
+        usage.ru_maxrss,
+        cpu(usage.ru_utime) + cpu(usage.ru_stime),
+    )
 }
 
 fn emulator_throttles(endpoint: &str) -> u64 {
@@ -98,7 +103,7 @@ fn main() {
         reset_stats(&emus.endpoint);
         let out = emus.dir.path().join(format!("facts-{concurrency}.json"));
         let start = Instant::now();
-        let (code, rss_kib) = run_measured(
+        let (code, rss_kib, cpu) = run_measured(
             emus.msgready()
                 .args([
                     "collect",
@@ -143,7 +148,7 @@ fn main() {
             .fold((0.0, String::new()), |a, b| if b.0 > a.0 { b } else { a });
         let throttles = emulator_throttles(&emus.endpoint);
         println!(
-            "concurrency {concurrency}: wall {wall:.1} s, {calls} API calls, {throttles} throttles met, {failed} failed operations, peak RSS {:.0} MiB, lower bound {bound:.1} s ({slowest}), ratio {:.2}",
+            "concurrency {concurrency}: wall {wall:.1} s, CPU {cpu:.1} s, {calls} API calls, {throttles} throttles met, {failed} failed operations, peak RSS {:.0} MiB, lower bound {bound:.1} s ({slowest}), ratio {:.2}",
             rss_kib as f64 / 1024.0,
             wall / bound.max(f64::EPSILON)
         );

@@ -123,6 +123,38 @@ fn two_region_scan_finds_the_planted_gaps_and_reads_only() {
         "no not_assessed result names DescribeSenderIds; failed operations: {failed:?}"
     );
 
+    // Planted secrets and personal data never reach the report, the facts or -vv logs.
+    let facts = emus.dir.path().join("facts.json");
+    let collect = emus
+        .msgready()
+        .args(["-vv", "collect", "--config"])
+        .arg(emulators::repo().join("tests/emulator/two-region.toml"))
+        .arg("--out")
+        .arg(&facts)
+        .output()
+        .expect("run msgready collect");
+    assert_eq!(collect.status.code(), Some(0));
+    let outputs = [
+        report.to_string(),
+        stderr.clone(),
+        std::fs::read_to_string(&facts).expect("facts"),
+        String::from_utf8_lossy(&collect.stderr).to_string(),
+    ];
+    assert!(outputs[3].contains("attempt"), "-vv logged nothing");
+    for planted in [
+        "AIzaPLANTEDsecretKEY0123456789",
+        "angry@customer.example",
+        "bounced1@customer.example",
+        "alerts@acme.example",
+        "+12065550101",
+        "2065550102",
+        emulators::SECRET_KEY,
+    ] {
+        for (i, text) in outputs.iter().enumerate() {
+            assert!(!text.contains(planted), "{planted} leaked into output {i}");
+        }
+    }
+
     // Read-only and within the policy: every request the scan made, as the emulator logged it.
     let requests = emus.requests();
     assert!(
