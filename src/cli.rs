@@ -141,6 +141,12 @@ pub struct ReportArgs {
     pub templates: Option<PathBuf>,
     #[command(flatten)]
     pub gate: GateArgs,
+    /// Waivers (TOML): failing results accepted until a date, with owner and reason.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// An earlier JSON report: failures it already had are known and do not fail the gate.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Where and how to read AWS: shared by `collect` and `scan`.
@@ -353,6 +359,8 @@ fn evaluate(args: &EvaluateArgs) -> Result<exit::Gate> {
         rules: args.report.rules.clone(),
         gate: gate_options(&args.report.gate),
         now: None,
+        waivers: args.report.waivers.clone(),
+        baseline: args.report.baseline.clone(),
     };
     let report = crate::evaluate(&opts)?;
     write_reports(&report, &args.report)
@@ -379,14 +387,21 @@ fn collect(args: &CollectArgs) -> Result<()> {
 fn scan(args: &ScanArgs) -> Result<exit::Gate> {
     let rules = RuleSet::builtin_with(args.report.rules.as_deref())?;
     let config = aws_config(&args.aws, &rules)?;
+    // Bad waivers or baseline stop the scan before any request is made.
+    let inputs = crate::GateInputs::load(
+        args.report.waivers.as_deref(),
+        args.report.baseline.as_deref(),
+        &rules,
+    )?;
     let snapshot = crate::collect_snapshot(&config, &args.aws.options())?;
     summarise_collection(&snapshot);
-    let report = crate::evaluate_loaded(
+    let report = crate::evaluate_with(
         &rules,
         &config,
         &snapshot,
         gate_options(&args.report.gate),
         None,
+        &inputs,
     )?;
     write_reports(&report, &args.report)
 }

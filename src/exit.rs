@@ -43,19 +43,32 @@ pub struct Gate {
     pub reasons: Vec<String>,
     /// Results that could not be assessed (exit 3 when the gate did not fail).
     pub not_assessed: u64,
+    /// Failing results at or above `--fail-on` that the `--baseline` report already had: shown
+    /// as failures, not counted by the gate.
+    #[serde(default)]
+    pub known: u64,
 }
 
 pub fn gate(options: &GateOptions, results: &[RuleResult], score: &Score) -> Gate {
     let mut reasons = Vec::new();
+    let mut known = 0;
     if let Some(threshold) = options.fail_on {
-        let failing = results
+        let at_or_above = results
             .iter()
-            .filter(|r| r.status == Status::Fail && r.severity >= threshold)
-            .count();
-        if failing > 0 {
-            reasons.push(format!(
-                "{failing} failing result(s) at or above {threshold} (--fail-on {threshold})"
-            ));
+            .filter(|r| r.status == Status::Fail && r.severity >= threshold);
+        let (old, new): (Vec<&RuleResult>, Vec<&RuleResult>) = at_or_above.partition(|r| r.known);
+        known = old.len() as u64;
+        if !new.is_empty() {
+            let failing = new.len();
+            reasons.push(if known > 0 {
+                format!(
+                    "{failing} new failing result(s) at or above {threshold} (--fail-on {threshold}); {known} more known from the baseline"
+                )
+            } else {
+                format!(
+                    "{failing} failing result(s) at or above {threshold} (--fail-on {threshold})"
+                )
+            });
         }
     }
     if let Some(min) = options.min_score {
@@ -73,6 +86,7 @@ pub fn gate(options: &GateOptions, results: &[RuleResult], score: &Score) -> Gat
             .iter()
             .filter(|r| r.status == Status::NotAssessed)
             .count() as u64,
+        known,
     }
 }
 
@@ -97,6 +111,7 @@ mod tests {
             failed,
             reasons: vec![],
             not_assessed,
+            known: 0,
         }
     }
 

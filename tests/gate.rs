@@ -1,0 +1,280 @@
+//! The CI gate end to end on the bundled warm-standby example: waivers, baselines and diffs.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const FACTS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/warm-standby/facts.json"
+);
+const CONFIG: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/warm-standby/msgready.toml"
+);
+
+/// The example's failing results at or above high (the default --fail-on), by rule.
+const HIGH_FAILS: &[&str] = &[
+    "CUSTOM-001",
+    "EMAIL-001",
+    "EMAIL-002",
+    "IAM-004",
+    "OPS-002",
+    "SMS-003",
+    "SMS-008",
+];
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_msgready"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("msgready runs")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// `evaluate` on the example with `extra` flags; the output and the JSON report (if written).
+fn evaluate(dir: &Path, out: &str, config: &str, extra: &[&str]) -> (Output, Option<Value>) {
+    let out = dir.join(out);
+    let mut args = vec![
+        "evaluate",
+        "--facts",
+        FACTS,
+        "--config",
+        config,
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json,text",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    let report = std::fs::read_to_string(out.join("report.json"))
+        .ok()
+        .map(|t| serde_json::from_str(&t).expect("report.json is JSON"));
+    (o, report)
+}
+
+fn results<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule_id"] == rule)
+        .collect()
+}
+
+fn waiver(rule: &str, extra: &str, expires: &str) -> String {
+    format!(
+        "[[waiver]]\nrule = \"{rule}\"\n{extra}owner = \"platform@example.com\"\nreason = \"accepted for the test\"\nticket = \"OPS-1\"\nexpires = {expires}\n\n"
+    )
+}
+
+/// Waivers for every high-or-above failure of the example, in force until 2999.
+fn waive_all_high() -> String {
+    HIGH_FAILS
+        .iter()
+        .map(|r| waiver(r, "", "2999-12-31"))
+        .collect()
+}
+
+#[test]
+fn waivers_match_by_rule_region_and_glob() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = write(
+        dir.path(),
+        "w.toml",
+        &waiver(
+            "SMS-005",
+            "region = \"us-west-2\"\nresource = \"?N\"\n",
+            "2999-01-31",
+        ),
+    );
+    let (o, report) = evaluate(
+        dir.path(),
+        "out",
+        CONFIG,
+        &["--waivers", w.to_str().unwrap()],
+    );
+    let report = report.expect("report written");
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let sms005: Vec<(String, String, String)> = results(&report, "SMS-005")
+        .iter()
+        .map(|r| {
+            (
+                r["region"].as_str().unwrap().to_string(),
+                r["resource"].as_str().unwrap().to_string(),
+                r["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // Only IN in us-west-2: CA does not match `?N`, us-east-1 is not the waiver's Region.
+    for (region, resource, status) in &sms005 {
+        let want = if region == "us-west-2" && resource == "IN" {
+            "waived"
+        } else if resource == "CA" || resource == "IN" {
+            "fail"
+        } else {
+            continue;
+        };
+        assert_eq!(status, want, "{region} {resource}");
+    }
+    let waived = results(&report, "SMS-005")
+        .into_iter()
+        .find(|r| r["status"] == "waived")
+        .expect("one waived result");
+    assert_eq!(waived["waiver"]["owner"], "platform@example.com");
+    assert_eq!(waived["waiver"]["ticket"], "OPS-1");
+    assert_eq!(waived["waiver"]["expires"], "2999-01-31");
+    assert_eq!(report["waivers"]["applied"][0]["results"], 1);
+    assert_eq!(report["score"]["overall"]["counts"]["waived"], 1);
+    assert!(stdout(&o).contains("Waived (1)"), "{}", stdout(&o));
+}
+
+#[test]
+fn waived_failures_do_not_fail_the_gate_until_the_waiver_expires() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = write(dir.path(), "w.toml", &waive_all_high());
+    let (o, report) = evaluate(
+        dir.path(),
+        "ok",
+        CONFIG,
+        &["--waivers", w.to_str().unwrap()],
+    );
+    let report = report.expect("report written");
+    // Nothing at or above high fails any more, but three results are not assessed.
+    assert_eq!(code(&o), 3, "{}", stdout(&o));
+    assert_eq!(report["gate"]["failed"], false);
+    assert_eq!(report["waivers"]["applied"].as_array().unwrap().len(), 7);
+    assert_eq!(report["score"]["overall"]["counts"]["waived"], 10);
+
+    // One of them expired yesterday (before 2000-01-02 is before any evaluation day).
+    let expired = waive_all_high().replacen("expires = 2999-12-31", "expires = 2000-01-01", 1);
+    let w = write(dir.path(), "expired.toml", &expired);
+    let (o, report) = evaluate(
+        dir.path(),
+        "expired",
+        CONFIG,
+        &["--waivers", w.to_str().unwrap()],
+    );
+    let report = report.expect("report written");
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let expired = &report["waivers"]["expired"][0];
+    assert_eq!(expired["waiver"]["rule"], HIGH_FAILS[0]);
+    assert_eq!(expired["results"], 1);
+    let was_waived: Vec<&Value> = results(&report, HIGH_FAILS[0])
+        .into_iter()
+        .filter(|r| r["status"] != "pass")
+        .collect();
+    assert_eq!(was_waived.len(), 1);
+    assert_eq!(was_waived[0]["status"], "fail");
+    assert!(was_waived[0].get("waiver").is_none());
+    assert!(stdout(&o).contains("Expired waivers (1"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_waiver_never_touches_a_result_that_is_not_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    // VOICE-002 in us-west-2 is not assessed (access denied); DATA-001 passes.
+    let text = waiver("VOICE-002", "region = \"us-west-2\"\n", "2999-12-31")
+        + &waiver("DATA-001", "", "2999-12-31");
+    let w = write(dir.path(), "w.toml", &text);
+    let (o, report) = evaluate(
+        dir.path(),
+        "out",
+        CONFIG,
+        &["--waivers", w.to_str().unwrap(), "--fail-on", "none"],
+    );
+    let report = report.expect("report written");
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let voice: Vec<&Value> = results(&report, "VOICE-002")
+        .into_iter()
+        .filter(|r| r["region"] == "us-west-2")
+        .collect();
+    assert!(!voice.is_empty());
+    for r in voice {
+        assert_eq!(r["status"], "not_assessed");
+        assert!(r.get("waiver").is_none());
+    }
+    assert!(results(&report, "DATA-001")
+        .iter()
+        .all(|r| r["status"] != "waived"));
+    let stale: Vec<&str> = report["waivers"]["stale"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["waiver"]["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(stale, ["VOICE-002", "DATA-001"]);
+    assert_eq!(report["score"]["overall"]["counts"]["waived"], 0);
+    assert!(stdout(&o).contains("Stale waivers (2"), "{}", stdout(&o));
+}
+
+#[test]
+fn bad_waiver_files_exit_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = waiver("SMS-004", "region = \"us-west-2\"\n", "2027-03-31");
+    let cases = [
+        (good.replace("ticket", "tikcet"), ":6:", "tikcet"),
+        (
+            good.replace("SMS-004", "SMS-04"),
+            ":2:",
+            "did you mean `SMS-004`",
+        ),
+        (
+            good.replace("2027-03-31", "\"2027-03-31\""),
+            ":7:",
+            "datetime",
+        ),
+        (good.replace("2027-03-31", "2027-13-01"), ":7:", "month"),
+        (
+            good.replace("us-west-2", "oregon"),
+            ":3:",
+            "not an AWS Region",
+        ),
+        (good.replace("expires = 2027-03-31\n", ""), "", "expires"),
+    ];
+    for (i, (text, line, says)) in cases.iter().enumerate() {
+        let w = write(dir.path(), &format!("w{i}.toml"), text);
+        let (o, report) = evaluate(
+            dir.path(),
+            &format!("out{i}"),
+            CONFIG,
+            &["--waivers", w.to_str().unwrap()],
+        );
+        let err = stderr(&o);
+        assert_eq!(code(&o), 2, "{text}\n{err}");
+        assert!(
+            err.contains(&format!("{}{line}", w.display())),
+            "want {line}: {err}"
+        );
+        assert!(err.contains(says), "want {says}: {err}");
+        assert!(report.is_none(), "no report on a bad waivers file");
+    }
+    let o = run(&[
+        "evaluate",
+        "--facts",
+        FACTS,
+        "--waivers",
+        "/nonexistent/w.toml",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("/nonexistent/w.toml"), "{}", stderr(&o));
+}
