@@ -123,4 +123,34 @@ mod tests {
         assert_eq!(exit_code(&Ok(g(false, 5))), 3);
         assert_eq!(exit_code(&Err(Error::Usage("x".into()))), 2);
     }
+
+    #[test]
+    fn known_failures_do_not_fail_the_gate() {
+        use crate::rules_meta::Area;
+        let r = |known: bool| RuleResult {
+            rule_id: "SMS-003".into(),
+            area: Area::Sms,
+            severity: Severity::High,
+            account_id: "1".into(),
+            region: "us-west-2".into(),
+            resource: "x".into(),
+            arn: None,
+            status: Status::Fail,
+            message: String::new(),
+            remediation: None,
+            figures: None,
+            waiver: None,
+            known,
+        };
+        let opts = GateOptions::default();
+        let g = gate(&opts, &[r(true), r(true)], &Score::default());
+        assert!(!g.failed);
+        assert_eq!(g.known, 2);
+        let g = gate(&opts, &[r(true), r(false)], &Score::default());
+        assert!(g.failed);
+        assert_eq!(
+            g.reasons,
+            ["1 new failing result(s) at or above high (--fail-on high); 1 more known from the baseline"]
+        );
+    }
 }

@@ -278,3 +278,149 @@ fn bad_waiver_files_exit_2_naming_file_and_line() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("/nonexistent/w.toml"), "{}", stderr(&o));
 }
+
+/// The example's config with the two rules that come out not assessed disabled.
+fn config_fully_assessed(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(CONFIG).unwrap()
+        + "\n[rules.EMAIL-004]\ndisabled = true\n\n[rules.VOICE-002]\ndisabled = true\n";
+    write(dir, "assessed.toml", &text)
+}
+
+#[test]
+fn a_baseline_with_the_same_failures_passes_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (o, _) = evaluate(dir.path(), "base", CONFIG, &[]);
+    assert_eq!(code(&o), 1);
+    let base = dir.path().join("base/report.json");
+    let (o, report) = evaluate(
+        dir.path(),
+        "again",
+        CONFIG,
+        &["--baseline", base.to_str().unwrap()],
+    );
+    let report = report.expect("report written");
+    // Every failure is known, but results are still not assessed: incomplete, not passed.
+    assert_eq!(code(&o), 3, "{}", stdout(&o));
+    assert_eq!(report["gate"]["failed"], false);
+    assert_eq!(report["gate"]["known"], 10);
+    assert_eq!(report["baseline"]["known"], 33);
+    assert_eq!(report["baseline"]["baseline_failures"], 33);
+    let fails: Vec<&Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "fail")
+        .collect();
+    assert_eq!(fails.len(), 33, "known failures are still failures");
+    assert!(fails.iter().all(|r| r["known"] == true));
+    assert!(
+        stdout(&o).contains("33 failing result(s) known"),
+        "{}",
+        stdout(&o)
+    );
+
+    // Fully assessed: the same failures pass the gate.
+    let config = config_fully_assessed(dir.path());
+    let config = config.to_str().unwrap();
+    let (o, _) = evaluate(dir.path(), "base2", config, &[]);
+    assert_eq!(code(&o), 1);
+    let base2 = dir.path().join("base2/report.json");
+    let (o, report) = evaluate(
+        dir.path(),
+        "again2",
+        config,
+        &[
+            "--baseline",
+            base2.to_str().unwrap(),
+            "--format",
+            "json,sarif",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        report.expect("report")["gate"]["reasons"],
+        serde_json::json!([])
+    );
+    let sarif: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("again2/report.sarif")).unwrap(),
+    )
+    .unwrap();
+    let states: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["baselineState"])
+        .collect();
+    assert!(!states.is_empty());
+    assert!(states.iter().all(|s| *s == "unchanged"), "{states:?}");
+}
+
+#[test]
+fn a_failure_the_baseline_lacks_fails_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_fully_assessed(dir.path());
+    let config = config.to_str().unwrap();
+    let (o, report) = evaluate(dir.path(), "base", config, &[]);
+    assert_eq!(code(&o), 1);
+    // The baseline as it was before SMS-003 started failing.
+    let mut base = report.expect("report");
+    base["results"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| !(r["rule_id"] == "SMS-003" && r["status"] == "fail"));
+    let base = write(dir.path(), "base.json", &base.to_string());
+    let (o, report) = evaluate(
+        dir.path(),
+        "new",
+        config,
+        &["--baseline", base.to_str().unwrap()],
+    );
+    let report = report.expect("report written");
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let reasons = report["gate"]["reasons"].to_string();
+    assert!(
+        reasons.contains("1 new failing result(s) at or above high")
+            && reasons.contains("9 more known from the baseline"),
+        "{reasons}"
+    );
+    let sms003: Vec<&Value> = results(&report, "SMS-003")
+        .into_iter()
+        .filter(|r| r["status"] == "fail")
+        .collect();
+    assert_eq!(sms003.len(), 1);
+    assert!(
+        sms003[0].get("known").is_none(),
+        "a new failure is not known"
+    );
+}
+
+#[test]
+fn a_bad_baseline_exits_2_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_json = write(dir.path(), "not.json", "{ this is not json");
+    let wrong_version = write(dir.path(), "v9.json", "{\"schema_version\": 9}");
+    // A fact snapshot is JSON with a schema_version, but not a report.
+    for (file, says) in [
+        (not_json.to_str().unwrap(), "not valid JSON"),
+        (wrong_version.to_str().unwrap(), "schema_version 9"),
+        (FACTS, "not a msgready JSON report"),
+        ("/nonexistent/report.json", "cannot read report"),
+    ] {
+        let (o, report) = evaluate(dir.path(), "out", CONFIG, &["--baseline", file]);
+        assert_eq!(code(&o), 2, "{file}: {}", stderr(&o));
+        assert!(stderr(&o).contains(file), "{}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+        assert!(report.is_none());
+    }
+    // A baseline never turns an error into success: bad facts still exit 2.
+    let (o, _) = evaluate(dir.path(), "base", CONFIG, &[]);
+    assert_eq!(code(&o), 1);
+    let o = run(&[
+        "evaluate",
+        "--facts",
+        not_json.to_str().unwrap(),
+        "--baseline",
+        dir.path().join("base/report.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+}
