@@ -38,6 +38,16 @@ pub enum Command {
     Rules(RulesCommand),
     /// Print the least-privilege IAM policy (JSON) that `collect` and `scan` need: read-only.
     Policy,
+    /// Compare two JSON reports: new, fixed and still-failing findings, score and coverage
+    /// changes. Exits 0 when it ran, whatever changed; 2 on bad input.
+    Diff {
+        /// The older report (report.json).
+        old: PathBuf,
+        /// The newer report.
+        new: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+    },
     /// Print the JSON Schema of the fact snapshot or of the JSON report.
     Schema {
         #[arg(value_enum)]
@@ -49,6 +59,13 @@ pub enum Command {
 pub enum SchemaKind {
     Facts,
     Report,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -323,6 +340,13 @@ pub fn run(cli: Cli) -> u8 {
                 exit::COULD_NOT_RUN
             }
         },
+        Command::Diff { old, new, format } => match diff(&old, &new, format) {
+            Ok(()) => exit::PASSED,
+            Err(e) => {
+                eprintln!("msgready: error: {e}");
+                exit::COULD_NOT_RUN
+            }
+        },
         Command::Policy => {
             println!(
                 "{}",
@@ -343,6 +367,25 @@ pub fn run(cli: Cli) -> u8 {
             exit::PASSED
         }
     }
+}
+
+fn diff(old: &std::path::Path, new: &std::path::Path, format: DiffFormat) -> Result<()> {
+    let (a, b) = (report::Report::load(old)?, report::Report::load(new)?);
+    let d = crate::diff::diff(
+        &old.display().to_string(),
+        &a,
+        &new.display().to_string(),
+        &b,
+    );
+    print!(
+        "{}",
+        match format {
+            DiffFormat::Text => crate::diff::to_text(&d),
+            DiffFormat::Json => crate::diff::to_json(&d),
+            DiffFormat::Markdown => crate::diff::to_markdown(&d),
+        }
+    );
+    Ok(())
 }
 
 fn gate_options(gate: &GateArgs) -> GateOptions {

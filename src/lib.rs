@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod exit;

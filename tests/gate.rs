@@ -424,3 +424,145 @@ fn a_bad_baseline_exits_2_naming_the_file() {
     ]);
     assert_eq!(code(&o), 2);
 }
+
+/// OLD: the example as it is. NEW: SMS-004's threshold lowered (fixes it), a tighter
+/// event-data RPO target (a new OPS-004 failure), VOICE-002 disabled (coverage up) and SMS-008
+/// waived. Both with their times fixed, in `dir` as old.json and new.json.
+fn two_reports(dir: &Path) {
+    let (o, old) = evaluate(dir, "old", CONFIG, &[]);
+    assert_eq!(code(&o), 1);
+    let config = std::fs::read_to_string(CONFIG)
+        .unwrap()
+        .replace(
+            "standby-throughput-fraction = 0.5",
+            "standby-throughput-fraction = 0.1",
+        )
+        .replace("event-data-rpo-minutes = 15", "event-data-rpo-minutes = 10")
+        + "\n[rules.VOICE-002]\ndisabled = true\n";
+    let config = write(dir, "new.toml", &config);
+    let w = write(dir, "w.toml", &waiver("SMS-008", "", "2999-12-31"));
+    let (o, new) = evaluate(
+        dir,
+        "new",
+        config.to_str().unwrap(),
+        &["--waivers", w.to_str().unwrap()],
+    );
+    assert_eq!(code(&o), 1);
+    for (name, mut report, at) in [
+        ("old.json", old.unwrap(), "2026-11-20T10:00:00Z"),
+        ("new.json", new.unwrap(), "2026-11-27T10:00:00Z"),
+    ] {
+        report["generated_at"] = Value::from(at);
+        write(dir, name, &report.to_string());
+    }
+}
+
+fn diff(dir: &Path, format: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_msgready"))
+        .current_dir(dir)
+        .args(["diff", "old.json", "new.json", "--format", format])
+        .output()
+        .expect("msgready runs")
+}
+
+#[test]
+fn diff_lists_new_fixed_and_still_failing_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    two_reports(dir.path());
+    let o = diff(dir.path(), "json");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let d: Value = serde_json::from_str(&stdout(&o)).expect("diff JSON parses");
+    let keys = |list: &str| -> Vec<String> {
+        d[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {} {} {}→{}",
+                    f["account_id"].as_str().unwrap(),
+                    f["rule_id"].as_str().unwrap(),
+                    f["region"].as_str().unwrap(),
+                    f["resource"].as_str().unwrap(),
+                    f["was"].as_str().unwrap_or("absent"),
+                    f["now"].as_str().unwrap_or("absent"),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        keys("new_findings"),
+        ["111122223333 OPS-004 us-east-1 event-data pass→fail"]
+    );
+    assert_eq!(
+        keys("fixed"),
+        ["111122223333 SMS-004 us-west-2 US fail→pass"]
+    );
+    assert_eq!(
+        keys("now_waived"),
+        ["111122223333 SMS-008 us-west-2 retail-optouts fail→waived"]
+    );
+    assert_eq!(keys("now_not_assessed"), Vec::<String>::new());
+    // 33 failures before: one fixed, one waived, the rest still failing.
+    assert_eq!(keys("still_failing").len(), 31);
+    let overall = &d["score"]["overall"];
+    assert_eq!(overall["score_old"], 90.5);
+    assert_eq!(overall["coverage_old"], 98.9);
+    let delta = overall["coverage_delta"].as_f64().unwrap();
+    assert!(
+        delta > 0.0,
+        "coverage rises with VOICE-002 disabled: {delta}"
+    );
+    assert_eq!(
+        d["score"]["by_area"]["voice"]["coverage_new"], 100.0,
+        "{}",
+        d["score"]["by_area"]["voice"]
+    );
+    assert!(d["score"]["by_region"]["us-west-2"]["score_delta"].is_number());
+    assert_eq!(d["old"]["file"], "old.json");
+    assert_eq!(d["new"]["generated_at"], "2026-11-27T10:00:00Z");
+}
+
+#[test]
+fn diff_text_and_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    two_reports(dir.path());
+    let o = diff(dir.path(), "text");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    insta::assert_snapshot!("diff_text", stdout(&o));
+    let o = diff(dir.path(), "markdown");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(md.starts_with("## msgready diff: score 90.5 → "), "{md}");
+    assert!(md.contains("### New failures (1)"), "{md}");
+    assert!(
+        md.contains("| medium | SMS-004 | us-west-2 | US | fail → pass |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn diff_of_bad_input_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    two_reports(dir.path());
+    write(dir.path(), "bad.json", "[]");
+    for args in [
+        ["diff", "old.json", "bad.json"],
+        ["diff", "missing.json", "new.json"],
+        ["diff", "old.json", FACTS],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_msgready"))
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 2, "{args:?}");
+        let named = if args[1] == "missing.json" {
+            args[1]
+        } else {
+            args[2]
+        };
+        assert!(stderr(&o).contains(named), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+}
