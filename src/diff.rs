@@ -193,7 +193,7 @@ fn fig(v: Option<f64>, unit: &str) -> String {
 
 fn delta(v: Option<f64>) -> String {
     match v {
-        Some(d) if d == 0.0 => "(=)".into(),
+        Some(0.0) => "(=)".into(),
         Some(d) => format!("({d:+.1})"),
         None => String::new(),
     }
