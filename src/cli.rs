@@ -38,6 +38,16 @@ pub enum Command {
     Rules(RulesCommand),
     /// Print the least-privilege IAM policy (JSON) that `collect` and `scan` need: read-only.
     Policy,
+    /// Compare two JSON reports: new, fixed and still-failing findings, score and coverage
+    /// changes. Exits 0 when it ran, whatever changed; 2 on bad input.
+    Diff {
+        /// The older report (report.json).
+        old: PathBuf,
+        /// The newer report.
+        new: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+    },
     /// Print the JSON Schema of the fact snapshot or of the JSON report.
     Schema {
         #[arg(value_enum)]
@@ -49,6 +59,13 @@ pub enum Command {
 pub enum SchemaKind {
     Facts,
     Report,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -141,6 +158,12 @@ pub struct ReportArgs {
     pub templates: Option<PathBuf>,
     #[command(flatten)]
     pub gate: GateArgs,
+    /// Waivers (TOML): failing results accepted until a date, with owner and reason.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// An earlier JSON report: failures it already had are known and do not fail the gate.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Where and how to read AWS: shared by `collect` and `scan`.
@@ -317,6 +340,13 @@ pub fn run(cli: Cli) -> u8 {
                 exit::COULD_NOT_RUN
             }
         },
+        Command::Diff { old, new, format } => match diff(&old, &new, format) {
+            Ok(()) => exit::PASSED,
+            Err(e) => {
+                eprintln!("msgready: error: {e}");
+                exit::COULD_NOT_RUN
+            }
+        },
         Command::Policy => {
             println!(
                 "{}",
@@ -339,6 +369,25 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
+fn diff(old: &std::path::Path, new: &std::path::Path, format: DiffFormat) -> Result<()> {
+    let (a, b) = (report::Report::load(old)?, report::Report::load(new)?);
+    let d = crate::diff::diff(
+        &old.display().to_string(),
+        &a,
+        &new.display().to_string(),
+        &b,
+    );
+    print!(
+        "{}",
+        match format {
+            DiffFormat::Text => crate::diff::to_text(&d),
+            DiffFormat::Json => crate::diff::to_json(&d),
+            DiffFormat::Markdown => crate::diff::to_markdown(&d),
+        }
+    );
+    Ok(())
+}
+
 fn gate_options(gate: &GateArgs) -> GateOptions {
     GateOptions {
         fail_on: gate.fail_on.severity(),
@@ -353,6 +402,8 @@ fn evaluate(args: &EvaluateArgs) -> Result<exit::Gate> {
         rules: args.report.rules.clone(),
         gate: gate_options(&args.report.gate),
         now: None,
+        waivers: args.report.waivers.clone(),
+        baseline: args.report.baseline.clone(),
     };
     let report = crate::evaluate(&opts)?;
     write_reports(&report, &args.report)
@@ -379,14 +430,21 @@ fn collect(args: &CollectArgs) -> Result<()> {
 fn scan(args: &ScanArgs) -> Result<exit::Gate> {
     let rules = RuleSet::builtin_with(args.report.rules.as_deref())?;
     let config = aws_config(&args.aws, &rules)?;
+    // Bad waivers or baseline stop the scan before any request is made.
+    let inputs = crate::GateInputs::load(
+        args.report.waivers.as_deref(),
+        args.report.baseline.as_deref(),
+        &rules,
+    )?;
     let snapshot = crate::collect_snapshot(&config, &args.aws.options())?;
     summarise_collection(&snapshot);
-    let report = crate::evaluate_loaded(
+    let report = crate::evaluate_with(
         &rules,
         &config,
         &snapshot,
         gate_options(&args.report.gate),
         None,
+        &inputs,
     )?;
     write_reports(&report, &args.report)
 }

@@ -43,19 +43,32 @@ pub struct Gate {
     pub reasons: Vec<String>,
     /// Results that could not be assessed (exit 3 when the gate did not fail).
     pub not_assessed: u64,
+    /// Failing results at or above `--fail-on` that the `--baseline` report already had: shown
+    /// as failures, not counted by the gate.
+    #[serde(default)]
+    pub known: u64,
 }
 
 pub fn gate(options: &GateOptions, results: &[RuleResult], score: &Score) -> Gate {
     let mut reasons = Vec::new();
+    let mut known = 0;
     if let Some(threshold) = options.fail_on {
-        let failing = results
+        let at_or_above = results
             .iter()
-            .filter(|r| r.status == Status::Fail && r.severity >= threshold)
-            .count();
-        if failing > 0 {
-            reasons.push(format!(
-                "{failing} failing result(s) at or above {threshold} (--fail-on {threshold})"
-            ));
+            .filter(|r| r.status == Status::Fail && r.severity >= threshold);
+        let (old, new): (Vec<&RuleResult>, Vec<&RuleResult>) = at_or_above.partition(|r| r.known);
+        known = old.len() as u64;
+        if !new.is_empty() {
+            let failing = new.len();
+            reasons.push(if known > 0 {
+                format!(
+                    "{failing} new failing result(s) at or above {threshold} (--fail-on {threshold}); {known} more known from the baseline"
+                )
+            } else {
+                format!(
+                    "{failing} failing result(s) at or above {threshold} (--fail-on {threshold})"
+                )
+            });
         }
     }
     if let Some(min) = options.min_score {
@@ -73,6 +86,7 @@ pub fn gate(options: &GateOptions, results: &[RuleResult], score: &Score) -> Gat
             .iter()
             .filter(|r| r.status == Status::NotAssessed)
             .count() as u64,
+        known,
     }
 }
 
@@ -97,6 +111,7 @@ mod tests {
             failed,
             reasons: vec![],
             not_assessed,
+            known: 0,
         }
     }
 
@@ -107,5 +122,35 @@ mod tests {
         assert_eq!(exit_code(&Ok(g(true, 5))), 1);
         assert_eq!(exit_code(&Ok(g(false, 5))), 3);
         assert_eq!(exit_code(&Err(Error::Usage("x".into()))), 2);
+    }
+
+    #[test]
+    fn known_failures_do_not_fail_the_gate() {
+        use crate::rules_meta::Area;
+        let r = |known: bool| RuleResult {
+            rule_id: "SMS-003".into(),
+            area: Area::Sms,
+            severity: Severity::High,
+            account_id: "1".into(),
+            region: "us-west-2".into(),
+            resource: "x".into(),
+            arn: None,
+            status: Status::Fail,
+            message: String::new(),
+            remediation: None,
+            figures: None,
+            waiver: None,
+            known,
+        };
+        let opts = GateOptions::default();
+        let g = gate(&opts, &[r(true), r(true)], &Score::default());
+        assert!(!g.failed);
+        assert_eq!(g.known, 2);
+        let g = gate(&opts, &[r(true), r(false)], &Score::default());
+        assert!(g.failed);
+        assert_eq!(
+            g.reasons,
+            ["1 new failing result(s) at or above high (--fail-on high); 1 more known from the baseline"]
+        );
     }
 }

@@ -3,9 +3,11 @@
 //! The pipeline, one module each: collect → [`facts`] → [`engine`] (evaluate) → [`score`] →
 //! [`report`] → [`exit`] code.
 
+pub mod baseline;
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod exit;
@@ -15,6 +17,7 @@ pub mod report;
 pub mod rules_meta;
 pub mod rules_test;
 pub mod score;
+pub mod waivers;
 
 use config::Config;
 use engine::input::ResolvedDeployment;
@@ -31,8 +34,36 @@ pub struct EvaluateOptions {
     pub config: Option<PathBuf>,
     pub rules: Option<PathBuf>,
     pub gate: exit::GateOptions,
-    /// Fixed evaluation time (tests); the current time otherwise.
+    /// Fixed evaluation time (tests); the current time otherwise. Waiver expiry is judged
+    /// against its day (UTC).
     pub now: Option<String>,
+    /// `--waivers FILE`.
+    pub waivers: Option<PathBuf>,
+    /// `--baseline FILE`: an earlier JSON report.
+    pub baseline: Option<PathBuf>,
+}
+
+/// What decides the gate besides the rules: waivers and a baseline, both optional.
+#[derive(Debug, Clone, Default)]
+pub struct GateInputs {
+    pub waivers: Option<waivers::Waivers>,
+    pub baseline: Option<baseline::Baseline>,
+}
+
+impl GateInputs {
+    /// Loads `--waivers` (rule IDs checked against `rules`) and `--baseline`.
+    pub fn load(
+        waivers: Option<&std::path::Path>,
+        baseline: Option<&std::path::Path>,
+        rules: &RuleSet,
+    ) -> Result<GateInputs> {
+        Ok(GateInputs {
+            waivers: waivers
+                .map(|p| waivers::Waivers::load(p, &rules.ids()))
+                .transpose()?,
+            baseline: baseline.map(baseline::Baseline::load).transpose()?,
+        })
+    }
 }
 
 /// Loads the config, checking `[rules.ID]` keys against the loaded rules.
@@ -52,8 +83,16 @@ pub fn load_config(path: Option<&std::path::Path>, rules: &RuleSet) -> Result<Co
 pub fn evaluate(opts: &EvaluateOptions) -> Result<Report> {
     let rules = RuleSet::builtin_with(opts.rules.as_deref())?;
     let config = load_config(opts.config.as_deref(), &rules)?;
+    let inputs = GateInputs::load(opts.waivers.as_deref(), opts.baseline.as_deref(), &rules)?;
     let facts = FactSnapshot::load(&opts.facts)?;
-    evaluate_loaded(&rules, &config, &facts, opts.gate, opts.now.clone())
+    evaluate_with(
+        &rules,
+        &config,
+        &facts,
+        opts.gate,
+        opts.now.clone(),
+        &inputs,
+    )
 }
 
 pub fn evaluate_loaded(
@@ -62,6 +101,18 @@ pub fn evaluate_loaded(
     facts: &FactSnapshot,
     gate: exit::GateOptions,
     now: Option<String>,
+) -> Result<Report> {
+    evaluate_with(rules, config, facts, gate, now, &GateInputs::default())
+}
+
+/// [`evaluate_loaded`] with waivers applied and a baseline marking known failures.
+pub fn evaluate_with(
+    rules: &RuleSet,
+    config: &Config,
+    facts: &FactSnapshot,
+    gate: exit::GateOptions,
+    now: Option<String>,
+    inputs: &GateInputs,
 ) -> Result<Report> {
     let deployment = ResolvedDeployment::resolve(config, facts);
     if deployment.regions.is_empty() {
@@ -78,7 +129,21 @@ pub fn evaluate_loaded(
         .clone()
         .unwrap_or_else(|| generated_at.clone());
     let mut evaluator = engine::Evaluator::new(rules, config)?;
-    let results = evaluator.evaluate(facts, config, &deployment, &rule_now)?;
+    let mut results = evaluator.evaluate(facts, config, &deployment, &rule_now)?;
+    // Waivers expire by the evaluation day, not the collection day: an old snapshot must not
+    // revive an expired waiver.
+    let waivers = match &inputs.waivers {
+        Some(w) => {
+            let today = waivers::day_of(&generated_at).ok_or_else(|| {
+                error::Error::Usage(format!(
+                    "evaluation time `{generated_at}` is not an RFC 3339 time"
+                ))
+            })?;
+            waivers::apply(&mut results, w, today)
+        }
+        None => waivers::WaiverSummary::default(),
+    };
+    let baseline = inputs.baseline.as_ref().map(|b| b.mark(&mut results));
     let t = std::time::Instant::now();
     let report = Report::build(ReportInput {
         rules,
@@ -88,6 +153,8 @@ pub fn evaluate_loaded(
         results,
         generated_at,
         gate_options: gate,
+        waivers,
+        baseline,
     });
     if std::env::var_os("MSGREADY_RULE_TIMINGS").is_some() {
         eprintln!("report built: {:?}", t.elapsed());

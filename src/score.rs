@@ -233,6 +233,8 @@ mod tests {
             message: String::new(),
             remediation: None,
             figures: None,
+            waiver: None,
+            known: false,
         }
     }
 

@@ -36,6 +36,13 @@ pub struct RuleResult {
     /// Figures behind the verdict (throughputs, quotas, counts), for reports and diffs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub figures: Option<serde_json::Value>,
+    /// The waiver that turned this failure into `waived` (`--waivers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<crate::waivers::Waiver>,
+    /// A failure the `--baseline` report already had (same account, rule, Region and
+    /// resource): still `fail`, but not counted by `--fail-on`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub known: bool,
 }
 
 /// What a rule's Rego returns for each result.
@@ -314,6 +321,8 @@ fn assemble(
             message,
             remediation: None,
             figures: None,
+            waiver: None,
+            known: false,
         };
         if let Some(reason) = missing_facts(rule, account, deployment, region) {
             out.push(base(

@@ -133,7 +133,17 @@ fn finding(report: &Report, r: &RuleResult) -> Value {
         product_fields["msgready/Guide"] = json!(truncate(&i.guide, 2048));
         product_fields["msgready/RuleSource"] = json!(truncate(&i.source, 2048));
     }
-    json!({
+    if let Some(w) = &r.waiver {
+        product_fields["msgready/WaiverOwner"] = json!(truncate(&clean(&w.owner), 2048));
+        product_fields["msgready/WaiverExpires"] = json!(clean(&w.expires));
+        if let Some(t) = &w.ticket {
+            product_fields["msgready/WaiverTicket"] = json!(truncate(&clean(t), 2048));
+        }
+    }
+    if r.known {
+        product_fields["msgready/Known"] = json!("true");
+    }
+    let mut v = json!({
         "SchemaVersion": SCHEMA_VERSION,
         "Id": finding_id(r),
         "ProductArn": format!("arn:{}:securityhub:{region}:{account}:product/{account}/default", partition(r.arn.as_deref())),
@@ -156,7 +166,16 @@ fn finding(report: &Report, r: &RuleResult) -> Value {
         "Compliance": { "Status": "FAILED" },
         "Workflow": { "Status": if r.status == Status::Waived { "SUPPRESSED" } else { "NEW" } },
         "RecordState": "ACTIVE",
-    })
+    });
+    // Security Hub's note: why the finding is suppressed, by whom (max 512 characters).
+    if let Some(w) = &r.waiver {
+        v["Note"] = json!({
+            "Text": truncate(&clean(&format!("Waived until {}: {}", w.expires, w.reason)), 512),
+            "UpdatedBy": truncate(&clean(&w.owner), 512),
+            "UpdatedAt": report.generated_at,
+        });
+    }
+    v
 }
 
 fn clean_keep_lines(s: &str) -> String {

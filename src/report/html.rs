@@ -410,6 +410,8 @@ fn findings(report: &Report) -> (Value, BTreeMap<Status, usize>) {
                                         "r": clean(&r.region),
                                         "res": res,
                                         "msg": clean(&r.message),
+                                        "known": r.known,
+                                        "waiver": r.waiver.as_ref().map(waiver),
                                     })
                                 })
                                 .collect();
@@ -432,6 +434,43 @@ fn findings(report: &Report) -> (Value, BTreeMap<Status, usize>) {
         })
         .collect();
     (json!(areas), counts)
+}
+
+fn waiver(w: &crate::waivers::Waiver) -> Value {
+    json!({
+        "rule": clean(&w.rule),
+        "region": w.region.as_deref().map(clean),
+        "resource": w.resource.as_deref().map(clean),
+        "owner": clean(&w.owner),
+        "reason": clean(&w.reason),
+        "ticket": w.ticket.as_deref().map(clean),
+        "expires": clean(&w.expires),
+        "source": clean(&w.source),
+    })
+}
+
+/// Expired and stale waivers, and the baseline, for the page.
+fn waivers(report: &Report) -> Value {
+    let list = |l: &[crate::waivers::WaiverUse]| -> Vec<Value> {
+        l.iter()
+            .map(|u| json!({ "waiver": waiver(&u.waiver), "results": u.results }))
+            .collect()
+    };
+    let w = &report.waivers;
+    json!({
+        "file": w.file.as_deref().map(clean),
+        "applied": w.applied.len(),
+        "expired": list(&w.expired),
+        "stale": list(&w.stale),
+        "expired_count": w.expired.len(),
+        "stale_count": w.stale.len(),
+        "baseline": report.baseline.as_ref().map(|b| json!({
+            "file": clean(&b.file),
+            "generated_at": clean(&b.generated_at),
+            "known": b.known,
+            "gate_known": report.gate.known,
+        })),
+    })
 }
 
 fn filters(report: &Report, counts: &BTreeMap<Status, usize>) -> Value {
@@ -611,6 +650,7 @@ fn context(report: &Report, templates: &Templates) -> Value {
         "filters": filters(report, &counts),
         "findings": findings,
         "findings_total": shown,
+        "waivers": waivers(report),
         "rules": rules_table(report),
         "collection": { "ok": report.collection.ok, "failed_count": collection.len(), "failed": collection },
         "settings": {

@@ -6,7 +6,10 @@
 //!   `<error>`: an error means the test itself broke, and JUnit consumers count it as a
 //!   failure, while msgready's gate treats "not assessed" as incomplete (exit 3), not failed;
 //! - else only not-applicable results: `<skipped message="not applicable: ...">`;
-//! - else a pass (waived results are named in `<system-out>`).
+//! - else a pass.
+//!
+//! Waived results are never failures: each case names its waived results, with owner, reason,
+//! ticket and expiry, in `<system-out>`.
 //!
 //! Text is escaped for XML, and control characters (which XML 1.0 cannot carry at all, even as
 //! character references) are replaced with U+FFFD.
@@ -78,13 +81,22 @@ impl Case<'_> {
 }
 
 fn line(r: &RuleResult) -> String {
-    format!(
-        "[{} {} {}] {}",
+    let mut l = format!(
+        "[{} {} {}] {}{}",
         r.severity,
         clean(&r.account_id),
         clean(r.arn.as_deref().unwrap_or(&r.resource)),
+        if r.known {
+            "(known from the baseline) "
+        } else {
+            ""
+        },
         clean(&r.message)
-    )
+    );
+    if let Some(w) = &r.waiver {
+        l.push_str(&format!(" Waived by {}", super::terminal::waiver_note(w)));
+    }
+    l
 }
 
 fn write_case(o: &mut String, report: &Report, case: &Case) {
@@ -109,13 +121,14 @@ fn write_case(o: &mut String, report: &Report, case: &Case) {
                 .unwrap_or(case.rule_id);
             let _ = writeln!(
                 o,
-                ">\n      <failure type=\"{severity}\" message=\"{}\">{}</failure>\n    </testcase>",
+                ">\n      <failure type=\"{severity}\" message=\"{}\">{}</failure>{}\n    </testcase>",
                 escape(&format!("{} failing result(s): {}", fails.len(), title)),
                 fails
                     .iter()
                     .map(|r| escape(&line(r)))
                     .collect::<Vec<_>>()
-                    .join("\n")
+                    .join("\n"),
+                waived_out(case)
             );
         }
         Outcome::Skipped => {
@@ -125,22 +138,32 @@ fn write_case(o: &mut String, report: &Report, case: &Case) {
             };
             let _ = writeln!(
                 o,
-                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                escape(&format!("{what}: {}", clean(&first.message)))
+                ">\n      <skipped message=\"{}\"/>{}\n    </testcase>",
+                escape(&format!("{what}: {}", clean(&first.message))),
+                waived_out(case)
             );
         }
         Outcome::Passed => {
-            let waived: Vec<String> = case.of(Status::Waived).map(|r| line(r)).collect();
-            if waived.is_empty() {
+            let out = waived_out(case);
+            if out.is_empty() {
                 o.push_str("/>\n");
             } else {
-                let _ = writeln!(
-                    o,
-                    ">\n      <system-out>waived:\n{}</system-out>\n    </testcase>",
-                    escape_lines(&waived.join("\n"))
-                );
+                let _ = writeln!(o, ">{out}\n    </testcase>");
             }
         }
+    }
+}
+
+/// The case's waived results, each with its waiver, as `<system-out>`; empty when none.
+fn waived_out(case: &Case) -> String {
+    let waived: Vec<String> = case.of(Status::Waived).map(|r| line(r)).collect();
+    if waived.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n      <system-out>waived:\n{}</system-out>",
+            escape_lines(&waived.join("\n"))
+        )
     }
 }
 

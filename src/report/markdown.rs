@@ -145,10 +145,11 @@ pub fn to_string(report: &Report) -> String {
         for f in findings.iter().take(TOP) {
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {}{} |",
                 f.severity,
                 escape(&f.rule_id),
                 escape(&f.region),
+                if f.known { "*(known)* " } else { "" },
                 escape(&f.message)
             );
         }
@@ -160,6 +161,17 @@ pub fn to_string(report: &Report) -> String {
             );
         }
         o.push('\n');
+    }
+    waivers(&mut o, report);
+    if let Some(b) = &report.baseline {
+        let _ = writeln!(
+            o,
+            "**Baseline** {} ({}): {} failing result(s) known, {} of them at or above --fail-on not counted by the gate.\n",
+            escape(&b.file),
+            escape(&b.generated_at),
+            b.known,
+            g.known
+        );
     }
     let unassessed = report
         .results
@@ -183,6 +195,80 @@ pub fn to_string(report: &Report) -> String {
         escape(&report.generated_at)
     );
     o
+}
+
+fn opt(s: Option<&str>) -> String {
+    s.map(escape).unwrap_or_else(|| "–".into())
+}
+
+/// Waived results with owner, reason, ticket and expiry; expired and stale waivers.
+fn waivers(o: &mut String, report: &Report) {
+    let waived: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Waived)
+        .collect();
+    if !waived.is_empty() {
+        let _ = writeln!(
+            o,
+            "### Waived ({})\n\n| Severity | Rule | Region | Resource | Owner | Reason | Ticket | Expires |\n|---|---|---|---|---|---|---|---|",
+            waived.len()
+        );
+        for r in waived.iter().take(TOP) {
+            let w = r.waiver.as_ref();
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                r.severity,
+                escape(&r.rule_id),
+                escape(&r.region),
+                escape(&r.resource),
+                opt(w.map(|w| w.owner.as_str())),
+                opt(w.map(|w| w.reason.as_str())),
+                opt(w.and_then(|w| w.ticket.as_deref())),
+                opt(w.map(|w| w.expires.as_str())),
+            );
+        }
+        if waived.len() > TOP {
+            let _ = writeln!(o, "\n… and {} more in the full report.", waived.len() - TOP);
+        }
+        o.push('\n');
+    }
+    let w = &report.waivers;
+    for (label, list) in [
+        ("Expired waivers (no longer waive)", &w.expired),
+        ("Stale waivers (match no failing result)", &w.stale),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "**{label}:**\n");
+        for u in list {
+            let _ = writeln!(
+                o,
+                "- {} {}{}{} — {}, expires {}{}: {}{}",
+                escape(&u.waiver.source),
+                escape(&u.waiver.rule),
+                opt_in(" in ", u.waiver.region.as_deref()),
+                opt_in(" on ", u.waiver.resource.as_deref()),
+                escape(&u.waiver.owner),
+                escape(&u.waiver.expires),
+                opt_in(", ", u.waiver.ticket.as_deref()),
+                escape(&u.waiver.reason),
+                if u.results > 0 {
+                    format!(" ({} failing result(s))", u.results)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        o.push('\n');
+    }
+}
+
+fn opt_in(prefix: &str, s: Option<&str>) -> String {
+    s.map(|s| format!("{prefix}{}", escape(s)))
+        .unwrap_or_default()
 }
 
 pub fn write(report: &Report, dir: &Path) -> Result<PathBuf> {

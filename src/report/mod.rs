@@ -37,6 +37,12 @@ pub struct Report {
     /// The recovery point the facts imply, per Region and data class (from rule OPS-004).
     pub rpo: Vec<RpoRow>,
     pub gate: Gate,
+    /// `--waivers`: each waiver applied, expired or stale (matched no failing result).
+    #[serde(default)]
+    pub waivers: crate::waivers::WaiverSummary,
+    /// `--baseline`: the earlier report whose failures are known (see `RuleResult::known`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineInfo>,
     /// Metadata of every rule evaluated, with the severity in force.
     pub rules: Vec<RuleInfo>,
     pub results: Vec<RuleResult>,
@@ -143,6 +149,8 @@ pub struct ReportInput<'a> {
     pub results: Vec<RuleResult>,
     pub generated_at: String,
     pub gate_options: crate::exit::GateOptions,
+    pub waivers: crate::waivers::WaiverSummary,
+    pub baseline: Option<crate::baseline::BaselineInfo>,
 }
 
 impl Report {
@@ -155,6 +163,8 @@ impl Report {
             results,
             generated_at,
             gate_options,
+            waivers,
+            baseline,
         } = input;
         let score = crate::score::score(&results, &deployment);
         let arch = deployment.arch();
@@ -227,6 +237,8 @@ impl Report {
             score,
             rpo,
             gate,
+            waivers,
+            baseline,
             rules: rules_info,
             results,
         }
@@ -251,6 +263,43 @@ impl Report {
                 .then_with(|| a.resource.cmp(&b.resource))
         });
         f
+    }
+
+    /// Reads a JSON report written by msgready (`--baseline`, `diff`).
+    pub fn load(path: &std::path::Path) -> crate::error::Result<Report> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| crate::error::Error::Input {
+            file: file.clone(),
+            message: format!("cannot read report: {e}"),
+        })?;
+        Self::from_json(&text, &file)
+    }
+
+    pub fn from_json(text: &str, file: &str) -> crate::error::Result<Report> {
+        let bad = |at: String, message: String| crate::error::Error::Input { file: at, message };
+        let probe: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            bad(
+                format!("{file}:{}:{}", e.line(), e.column()),
+                format!("not valid JSON: {e}"),
+            )
+        })?;
+        match probe.get("schema_version").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(REPORT_SCHEMA_VERSION) => {}
+            Some(v) => {
+                return Err(bad(
+                    file.to_string(),
+                    format!("report has schema_version {v}; this msgready reads version {REPORT_SCHEMA_VERSION}"),
+                ))
+            }
+            None => {
+                return Err(bad(
+                    file.to_string(),
+                    "not a msgready JSON report (no schema_version)".into(),
+                ))
+            }
+        }
+        serde_json::from_value(probe)
+            .map_err(|e| bad(file.to_string(), format!("not a msgready JSON report: {e}")))
     }
 
     pub fn json_schema() -> serde_json::Value {

@@ -121,7 +121,21 @@ fn result(report: &Report, r: &RuleResult) -> Value {
         v["properties"]["figures"] = f.clone();
     }
     if r.status == Status::Waived {
-        v["suppressions"] = json!([{ "kind": "external" }]);
+        let mut suppression = json!({ "kind": "external" });
+        if let Some(w) = &r.waiver {
+            suppression["justification"] = json!(clean(&w.reason));
+            suppression["properties"] = json!({
+                "owner": clean(&w.owner),
+                "expires": clean(&w.expires),
+                "ticket": w.ticket.as_deref().map(clean),
+                "source": clean(&w.source),
+            });
+        }
+        v["suppressions"] = json!([suppression]);
+    }
+    // With a baseline, code scanning can tell new alerts from those already known.
+    if report.baseline.is_some() {
+        v["baselineState"] = json!(if r.known { "unchanged" } else { "new" });
     }
     v
 }

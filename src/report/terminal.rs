@@ -173,10 +173,11 @@ pub fn render(report: &Report, style: &Style) -> String {
         for f in findings.iter().take(TOP) {
             let _ = writeln!(
                 o,
-                "  {} {:<11}{:<15}{}",
+                "  {} {:<11}{:<15}{}{}",
                 style.sev(f.severity),
                 f.rule_id,
                 f.region,
+                if f.known { "[known] " } else { "" },
                 clean(&f.message)
             );
         }
@@ -188,6 +189,7 @@ pub fn render(report: &Report, style: &Style) -> String {
             );
         }
     }
+    waivers(&mut o, report, style);
     let unassessed: Vec<_> = report
         .results
         .iter()
@@ -256,5 +258,89 @@ pub fn render(report: &Report, style: &Style) -> String {
             style.paint("32", "Gate passed:")
         );
     }
+    if let Some(b) = &report.baseline {
+        let _ = writeln!(
+            o,
+            "Baseline {} ({}): {} failing result(s) known, {} at or above {fail_on} not counted by the gate",
+            clean(&b.file),
+            clean(&b.generated_at),
+            b.known,
+            g.known
+        );
+    }
     o
+}
+
+/// `owner, until DATE, TICKET: reason`.
+pub fn waiver_note(w: &crate::waivers::Waiver) -> String {
+    format!(
+        "{}, until {}{}: {}",
+        clean(&w.owner),
+        clean(&w.expires),
+        w.ticket
+            .as_deref()
+            .map(|t| format!(", {}", clean(t)))
+            .unwrap_or_default(),
+        clean(&w.reason)
+    )
+}
+
+/// Waived results with their waivers, then the waivers that expired or matched nothing.
+fn waivers(o: &mut String, report: &Report, style: &Style) {
+    let waived: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Waived)
+        .collect();
+    if !waived.is_empty() {
+        let _ = writeln!(o, "\n{} ({})", style.bold("Waived"), waived.len());
+        for r in waived.iter().take(TOP) {
+            let note = r.waiver.as_ref().map(waiver_note).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  {} {:<11}{:<15}{} — {note}",
+                style.sev(r.severity),
+                r.rule_id,
+                r.region,
+                clean(&r.resource)
+            );
+        }
+        if waived.len() > TOP {
+            let _ = writeln!(o, "  ... and {} more", waived.len() - TOP);
+        }
+    }
+    let w = &report.waivers;
+    for (label, list, what) in [
+        ("Expired waivers", &w.expired, "no longer waive"),
+        ("Stale waivers", &w.stale, "match no failing result"),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "\n{} ({}, {what})", style.bold(label), list.len());
+        for u in list {
+            let _ = writeln!(
+                o,
+                "  {} {}{}{} — {}{}",
+                clean(&u.waiver.source),
+                clean(&u.waiver.rule),
+                u.waiver
+                    .region
+                    .as_deref()
+                    .map(|r| format!(" in {}", clean(r)))
+                    .unwrap_or_default(),
+                u.waiver
+                    .resource
+                    .as_deref()
+                    .map(|r| format!(" on {}", clean(r)))
+                    .unwrap_or_default(),
+                waiver_note(&u.waiver),
+                if u.results > 0 {
+                    format!(" ({} failing result(s))", u.results)
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
 }

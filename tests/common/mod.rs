@@ -10,6 +10,7 @@ use msgready::exit::GateOptions;
 use msgready::facts::FactSnapshot;
 use msgready::report::{Report, RuleInfo};
 use msgready::rules_meta::{Area, Severity, Status};
+use msgready::waivers::{Waiver, WaiverSummary, WaiverUse};
 use std::path::Path;
 
 pub const NOW: &str = "2026-01-01T00:00:00Z";
@@ -102,6 +103,8 @@ fn result(
         message: format!("{rule} {status} for {resource} in {region}."),
         remediation: None,
         figures: None,
+        waiver: None,
+        known: false,
     }
 }
 
@@ -121,7 +124,37 @@ pub fn rich_report() -> Report {
     );
     waived.arn = Some("arn:aws:ses:us-west-2:111122223333:identity/waived.example.com".into());
     waived.message = "Identity waived.example.com is missing in us-west-2 (accepted risk).".into();
+    let waiver = |rule: &str, expires: &str, line: u32| Waiver {
+        rule: rule.into(),
+        region: Some("us-west-2".into()),
+        resource: Some("waived.*".into()),
+        owner: "email-platform@example.com".into(),
+        reason: "Retired brand <script>alert(1)</script>; mail moves to the main domain".into(),
+        ticket: Some("OPS-1234".into()),
+        expires: expires.into(),
+        source: format!("waivers.toml:{line}"),
+    };
+    waived.waiver = Some(waiver("EMAIL-001", "2026-03-31", 2));
     report.results.push(waived);
+    report.waivers = WaiverSummary {
+        file: Some("waivers.toml".into()),
+        applied: vec![WaiverUse {
+            waiver: waiver("EMAIL-001", "2026-03-31", 2),
+            results: 1,
+        }],
+        expired: vec![WaiverUse {
+            waiver: waiver("EMAIL-002", "2025-12-31", 11),
+            results: 1,
+        }],
+        stale: vec![WaiverUse {
+            waiver: Waiver {
+                ticket: None,
+                resource: None,
+                ..waiver("SMS-001", "2026-06-30", 20)
+            },
+            results: 0,
+        }],
+    };
     let mut rpo_ok = result(
         "OPS-004",
         Area::Ops,
