@@ -1,4 +1,5 @@
-//! Collection benchmark: `cargo bench --bench collect`.
+//! Collection benchmark: `cargo bench --profile dev --bench collect` (the release profile works
+//! too; the scan is bound by quotas and latency, not CPU).
 //!
 //! Scans the large emulated deployment (tests/emulator/scenarios/large.json: 4 Regions, per
 //! Region 2,000 SES templates, 500 phone numbers, 100,000 suppressed addresses, 20,000
@@ -147,6 +148,18 @@ fn main() {
             })
             .fold((0.0, String::new()), |a, b| if b.0 > a.0 { b } else { a });
         let throttles = emulator_throttles(&emus.endpoint);
+        for s in statuses
+            .iter()
+            .filter(|s| s.status == msgready::facts::CollectionOutcome::Failed)
+        {
+            println!(
+                "  failed: {}:{} in {} ({})",
+                s.service,
+                s.operation,
+                s.region,
+                s.detail.as_deref().unwrap_or("")
+            );
+        }
         println!(
             "concurrency {concurrency}: wall {wall:.1} s, CPU {cpu:.1} s, {calls} API calls, {throttles} throttles met, {failed} failed operations, peak RSS {:.0} MiB, lower bound {bound:.1} s ({slowest}), ratio {:.2}",
             rss_kib as f64 / 1024.0,
