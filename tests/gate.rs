@@ -1,8 +1,11 @@
 //! The CI gate end to end on the bundled warm-standby example: waivers, baselines and diffs.
 
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{code, run, stderr, stdout, write};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const FACTS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -24,33 +27,6 @@ const HIGH_FAILS: &[&str] = &[
     "SMS-008",
 ];
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_msgready"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("msgready runs")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-/// `evaluate` on the example with `extra` flags; the output and the JSON report (if written).
 fn evaluate(dir: &Path, out: &str, config: &str, extra: &[&str]) -> (Output, Option<Value>) {
     let out = dir.join(out);
     let mut args = vec![
@@ -458,7 +434,7 @@ fn two_reports(dir: &Path) {
 }
 
 fn diff(dir: &Path, format: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_msgready"))
+    cli::bin()
         .current_dir(dir)
         .args(["diff", "old.json", "new.json", "--format", format])
         .output()
@@ -551,7 +527,7 @@ fn diff_of_bad_input_exits_2() {
         ["diff", "missing.json", "new.json"],
         ["diff", "old.json", FACTS],
     ] {
-        let o = Command::new(env!("CARGO_BIN_EXE_msgready"))
+        let o = cli::bin()
             .current_dir(dir.path())
             .args(args)
             .output()
