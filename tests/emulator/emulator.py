@@ -369,7 +369,7 @@ class Scenario:
             for e in self.errors:
                 if e.get("region") not in (None, region) or e.get("service") != service:
                     continue
-                if e.get("operation") != op:
+                if e.get("operation") not in ("*", op):
                     continue
                 if e.get("key") is not None and e.get("key") != param:
                     continue

@@ -1,0 +1,228 @@
+//! Faults against the real SDK retry machinery, over loopback: the scenario emulator injects
+//! throttling (30 % of requests), 5xx answers, connection resets and latency spikes in front
+//! of moto, and denies one service in one Region. Every result must then be what the
+//! fault-free scan says, or `not_assessed` with its reason — never a different verdict — and
+//! the retries must stay bounded.
+
+#[path = "support/emulators.rs"]
+mod emulators;
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn scan(emus: &emulators::Emulators, extra: &[&str]) -> (Option<i32>, Value) {
+    let out = emus.dir.path().join("report");
+    let run = emus
+        .msgready()
+        .arg("scan")
+        .arg("--config")
+        .arg(emulators::repo().join("tests/emulator/two-region.toml"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--format", "json", "--fail-on", "none"])
+        .args(extra)
+        .output()
+        .expect("run msgready scan");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "msgready panicked under faults:\n{stderr}"
+    );
+    let text = std::fs::read_to_string(out.join("report.json"))
+        .unwrap_or_else(|e| panic!("no report.json ({e}); stderr:\n{stderr}"));
+    (
+        run.status.code(),
+        serde_json::from_str(&text).expect("report"),
+    )
+}
+
+type Key = (String, String, String);
+
+fn by_key(report: &Value) -> BTreeMap<Key, String> {
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+            // Address identities are named by a hash salted per scan.
+            let resource = match s("resource") {
+                r if r.starts_with("address:") => "address:(hashed)".to_string(),
+                r => r,
+            };
+            ((s("rule_id"), s("region"), resource), s("status"))
+        })
+        .collect()
+}
+
+/// Every verdict of `faulty` is the clean scan's, or not_assessed with a reason; every clean
+/// result missing from `faulty` is covered by a not_assessed result of the same rule and Region.
+/// OPS-001 is left out: its verdict is the collection's health, which faults do change.
+fn same_or_not_assessed(clean: &Value, faulty: &Value) -> usize {
+    let judged = |(k, _): &(&Key, &String)| k.0 != "OPS-001";
+    let base: BTreeMap<Key, String> = by_key(clean)
+        .iter()
+        .filter(judged)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let got: BTreeMap<Key, String> = by_key(faulty)
+        .iter()
+        .filter(judged)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let unassessed: BTreeSet<(String, String)> = got
+        .iter()
+        .filter(|(_, s)| *s == "not_assessed")
+        .map(|((rule, region, _), _)| (rule.clone(), region.clone()))
+        .collect();
+    for (key, status) in &got {
+        if status == "not_assessed" {
+            continue;
+        }
+        assert_eq!(
+            base.get(key),
+            Some(status),
+            "{key:?} is {status} under faults but {:?} without",
+            base.get(key)
+        );
+    }
+    for key in base.keys() {
+        assert!(
+            got.contains_key(key) || unassessed.contains(&(key.0.clone(), key.1.clone())),
+            "{key:?} vanished under faults without a not_assessed result"
+        );
+    }
+    for r in faulty["results"].as_array().expect("results") {
+        if r["status"] == "not_assessed" {
+            assert!(
+                r["message"].as_str().is_some_and(|m| m.len() > 20),
+                "a not_assessed result without its reason: {r}"
+            );
+        }
+    }
+    got.values().filter(|s| *s == "not_assessed").count()
+}
+
+#[test]
+fn injected_faults_change_no_verdict_and_retries_stay_bounded() {
+    let clean = emulators::start("two-region.json", &[]);
+    let (clean_code, clean_report) = scan(&clean, &[]);
+    assert_eq!(
+        clean_code,
+        Some(3),
+        "the clean scan has one denied operation"
+    );
+    let clean_requests = clean.requests().len();
+
+    let faulty = emulators::start(
+        "two-region.json",
+        &[
+            "--faults",
+            "throttle=0.3,5xx=0.05,reset=0.02,spike=0.05:300",
+            "--seed",
+            "20261126",
+        ],
+    );
+    let (code, report) = scan(&faulty, &["--max-attempts", "5"]);
+    assert!(matches!(code, Some(0 | 3)), "exit {code:?} under faults");
+    let failed: Vec<String> = report["collection"]["failed"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    format!(
+                        "{}:{} {} ({})",
+                        c["service"], c["operation"], c["region"], c["reason"]
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    eprintln!("faults: operations that failed under faults: {failed:?}");
+    let unassessed = same_or_not_assessed(&clean_report, &report);
+
+    let requests = faulty.requests();
+    let mut faults: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &requests {
+        if let Some(f) = r["fault"].as_str() {
+            *faults.entry(f.to_string()).or_default() += 1;
+        }
+    }
+    let injected: usize = faults
+        .iter()
+        .filter(|(k, _)| k.as_str() != "injected")
+        .map(|(_, n)| n)
+        .sum();
+    eprintln!(
+        "faults: clean scan {clean_requests} requests; faulty scan {} requests, injected {faults:?}, {unassessed} not_assessed results (clean: {})",
+        requests.len(),
+        by_key(&clean_report).values().filter(|s| *s == "not_assessed").count()
+    );
+    assert!(
+        injected > 20,
+        "too few faults were injected to test anything: {faults:?}"
+    );
+    // Each logical call is attempted at most --max-attempts times.
+    assert!(
+        requests.len() <= 5 * clean_requests,
+        "{} requests for {clean_requests} calls: retries are not bounded",
+        requests.len()
+    );
+}
+
+#[test]
+fn one_service_denied_in_one_region_leaves_the_rest_and_exits_3() {
+    let clean = emulators::start("two-region.json", &[]);
+    let (_, clean_report) = scan(&clean, &[]);
+
+    let mut scenario: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            emulators::repo().join("tests/emulator/scenarios/two-region.json"),
+        )
+        .expect("scenario"),
+    )
+    .expect("scenario parses");
+    scenario["errors"]
+        .as_array_mut()
+        .expect("errors")
+        .push(serde_json::json!({
+            "region": "us-west-2", "service": "ses", "operation": "*", "status": 400,
+            "code": "AccessDeniedException", "message": "not authorized to perform ses:*"
+        }));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ses-denied.json");
+    std::fs::write(&path, scenario.to_string()).expect("write scenario");
+    let denied = emulators::start(path.to_str().expect("utf-8 path"), &[]);
+    let (code, report) = scan(&denied, &[]);
+    assert_eq!(
+        code,
+        Some(3),
+        "access denied must make the scan incomplete (exit 3)"
+    );
+
+    same_or_not_assessed(&clean_report, &report);
+    let base = by_key(&clean_report);
+    let got = by_key(&report);
+    // Email rules in us-west-2 are not assessed, naming the denial; nothing else changed.
+    let mut email_unassessed = 0;
+    for r in report["results"].as_array().expect("results") {
+        let rule = r["rule_id"].as_str().unwrap_or_default();
+        if rule.starts_with("EMAIL-") && r["region"] == "us-west-2" {
+            assert_eq!(r["status"], "not_assessed", "{r}");
+            assert!(
+                r["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("access denied")),
+                "{r}"
+            );
+            email_unassessed += 1;
+        }
+    }
+    assert!(email_unassessed > 0);
+    let untouched = |(rule, region, _): &Key| {
+        region == "us-east-1" || rule.starts_with("SMS-") || rule.starts_with("VOICE-")
+    };
+    for (key, status) in base.iter().filter(|(k, _)| untouched(k)) {
+        assert_eq!(got.get(key), Some(status), "{key:?} changed");
+    }
+}
