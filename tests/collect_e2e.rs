@@ -10,26 +10,6 @@ mod emulators;
 use msgready::collect::{iam_action, policy};
 use serde_json::Value;
 
-fn scan(emus: &emulators::Emulators, extra: &[&str]) -> (Option<i32>, Value, String) {
-    let out = emus.dir.path().join("report");
-    let run = emus
-        .msgready()
-        .arg("scan")
-        .arg("--config")
-        .arg(emulators::repo().join("tests/emulator/two-region.toml"))
-        .arg("--out")
-        .arg(&out)
-        .args(["--format", "json"])
-        .args(extra)
-        .output()
-        .expect("run msgready scan");
-    let stderr = String::from_utf8_lossy(&run.stderr).to_string();
-    let text = std::fs::read_to_string(out.join("report.json"))
-        .unwrap_or_else(|e| panic!("no report.json ({e}); stderr:\n{stderr}"));
-    let report: Value = serde_json::from_str(&text).expect("report.json parses");
-    (run.status.code(), report, stderr)
-}
-
 fn results(report: &Value) -> Vec<&Value> {
     report["results"]
         .as_array()
@@ -56,7 +36,7 @@ fn iam_prefix(signing_name: &str) -> &str {
 fn two_region_scan_finds_the_planted_gaps_and_reads_only() {
     let mut emus = emulators::start("two-region.json", &[]);
     let dns = emus.start_dns("two-region-zone.json");
-    let (code, report, stderr) = scan(&emus, &["--dns", "--dns-server", &dns]);
+    let (code, report, stderr) = emus.scan(&["--dns", "--dns-server", &dns]);
     assert_eq!(
         code,
         Some(1),

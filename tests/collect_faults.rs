@@ -11,29 +11,16 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn scan(emus: &emulators::Emulators, extra: &[&str]) -> (Option<i32>, Value) {
-    let out = emus.dir.path().join("report");
-    let run = emus
-        .msgready()
-        .arg("scan")
-        .arg("--config")
-        .arg(emulators::repo().join("tests/emulator/two-region.toml"))
-        .arg("--out")
-        .arg(&out)
-        .args(["--format", "json", "--fail-on", "none"])
-        .args(extra)
-        .output()
-        .expect("run msgready scan");
-    let stderr = String::from_utf8_lossy(&run.stderr);
+    let extra: Vec<&str> = ["--fail-on", "none"]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .collect();
+    let (code, report, stderr) = emus.scan(&extra);
     assert!(
         !stderr.contains("panicked"),
         "msgready panicked under faults:\n{stderr}"
     );
-    let text = std::fs::read_to_string(out.join("report.json"))
-        .unwrap_or_else(|e| panic!("no report.json ({e}); stderr:\n{stderr}"));
-    (
-        run.status.code(),
-        serde_json::from_str(&text).expect("report"),
-    )
+    (code, report)
 }
 
 type Key = (String, String, String);

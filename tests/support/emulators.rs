@@ -182,6 +182,28 @@ impl Emulators {
             .to_string()
     }
 
+    /// `msgready scan` of the two-Region deployment (tests/emulator/two-region.toml) with a
+    /// JSON report: (exit code, report, stderr).
+    pub fn scan(&self, extra: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+        let out = self.dir.path().join("report");
+        let run = self
+            .msgready()
+            .arg("scan")
+            .arg("--config")
+            .arg(repo().join("tests/emulator/two-region.toml"))
+            .arg("--out")
+            .arg(&out)
+            .args(["--format", "json"])
+            .args(extra)
+            .output()
+            .expect("run msgready scan");
+        let stderr = String::from_utf8_lossy(&run.stderr).to_string();
+        let text = std::fs::read_to_string(out.join("report.json"))
+            .unwrap_or_else(|e| panic!("no report.json ({e}); stderr:\n{stderr}"));
+        let report = serde_json::from_str(&text).expect("report.json parses");
+        (run.status.code(), report, stderr)
+    }
+
     /// The emulator's request log, parsed.
     pub fn requests(&self) -> Vec<serde_json::Value> {
         std::fs::read_to_string(&self.log)
