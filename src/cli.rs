@@ -3,6 +3,7 @@
 use crate::engine::rule::{RuleSet, SERVICES};
 use crate::error::{Error, Result};
 use crate::exit::{self, GateOptions};
+use crate::output;
 use crate::report::{self, terminal};
 use crate::rules_meta::Severity;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -147,9 +148,18 @@ pub struct ReportArgs {
     /// Extra rule files; a rule with a built-in rule's ID replaces it.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
-    /// Folder the report files are written to.
-    #[arg(long, value_name = "DIR", default_value = "msgready-report")]
+    /// Folder the report files are written to, or `s3://bucket/prefix/` (history layout,
+    /// encrypted at rest: the only write msgready makes to AWS).
+    #[arg(long, value_name = "DIR|S3URL", default_value = "msgready-report")]
     pub out: PathBuf,
+    /// Keep history in the --out folder: each run in DIR/runs/<UTC time>/, a copy in
+    /// DIR/latest/, nothing else at the top; the reports show the score trend. Implied by
+    /// --out s3://….
+    #[arg(long)]
+    pub history: bool,
+    /// With --out s3://…: encrypt with SSE-KMS under this key (default: SSE-S3, AES256).
+    #[arg(long, value_name = "KEY")]
+    pub sse_kms_key_id: Option<String>,
     /// Outputs, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "json,text")]
     pub format: Vec<OutputFormat>,
@@ -406,7 +416,7 @@ fn evaluate(args: &EvaluateArgs) -> Result<exit::Gate> {
         baseline: args.report.baseline.clone(),
     };
     let report = crate::evaluate(&opts)?;
-    write_reports(&report, &args.report)
+    write_reports(&report, &args.report, &Default::default())
 }
 
 /// The config for `collect`/`scan`: the file's (rule IDs checked against `rules`), with
@@ -446,7 +456,7 @@ fn scan(args: &ScanArgs) -> Result<exit::Gate> {
         None,
         &inputs,
     )?;
-    write_reports(&report, &args.report)
+    write_reports(&report, &args.report, &args.aws.options().credentials)
 }
 
 /// One stderr line per operation that could not be read.
@@ -478,29 +488,106 @@ fn summarise_collection(snapshot: &crate::facts::FactSnapshot) {
     }
 }
 
-fn write_reports(report: &report::Report, args: &ReportArgs) -> Result<exit::Gate> {
-    if args.format.contains(&OutputFormat::Json) {
-        let path = report::json::write(report, &args.out)?;
-        eprintln!("msgready: wrote {}", path.display());
-    }
+/// Renders every file output asked for, in memory (the text output is printed, not a file).
+/// `always_json`: history keeps report.json in every run, since the trend is read from it.
+fn render_files(
+    report: &report::Report,
+    args: &ReportArgs,
+    always_json: bool,
+) -> Result<Vec<output::RunFile>> {
     use OutputFormat::*;
-    for format in [Html, Sarif, Junit, Markdown, Asff] {
-        if !args.format.contains(&format) {
+    let mut files = Vec::new();
+    for format in [Json, Html, Sarif, Junit, Markdown, Asff] {
+        let wanted = args.format.contains(&format) || (format == Json && always_json);
+        if !wanted {
             continue;
         }
-        let path = match format {
-            Html => report::html::write(report, &args.out, args.templates.as_deref())?,
-            Sarif => report::sarif::write(report, &args.out)?,
-            Junit => report::junit::write(report, &args.out)?,
-            Markdown => report::markdown::write(report, &args.out)?,
-            Asff => report::asff::write(report, &args.out)?,
-            Json | Text => continue,
+        let (name, text) = match format {
+            Json => ("report.json", report::json::to_string(report)),
+            Html => {
+                let templates = match &args.templates {
+                    Some(d) => report::html::Templates::with_overrides(d)?,
+                    None => report::html::Templates::builtin(),
+                };
+                ("report.html", report::html::render(report, &templates)?)
+            }
+            Sarif => ("report.sarif", report::sarif::to_string(report)),
+            Junit => ("report.junit.xml", report::junit::to_string(report)),
+            Markdown => ("report.md", report::markdown::to_string(report)),
+            Asff => ("report.asff.json", report::asff::to_string(report)),
+            Text => continue,
         };
-        eprintln!("msgready: wrote {}", path.display());
+        files.push(output::RunFile {
+            name,
+            bytes: text.into_bytes(),
+        });
+    }
+    Ok(files)
+}
+
+fn async_runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))
+}
+
+/// Writes the reports to `--out` (a folder, a folder with `--history`, or `s3://…`) and prints
+/// the text output. `creds` are used only for `--out s3://…`.
+fn write_reports(
+    report: &report::Report,
+    args: &ReportArgs,
+    creds: &crate::collect::Credentials,
+) -> Result<exit::Gate> {
+    let target = output::Target::parse(&args.out, args.history)?;
+    if args.sse_kms_key_id.is_some() && !matches!(target, output::Target::S3 { .. }) {
+        return Err(Error::Usage(
+            "--sse-kms-key-id applies only to --out s3://bucket/prefix/".into(),
+        ));
+    }
+    let mut report = report.clone();
+    let names =
+        |files: &[output::RunFile]| files.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+    match &target {
+        output::Target::Flat(dir) => {
+            let files = render_files(&report, args, false)?;
+            for path in output::write_flat(dir, &files)? {
+                eprintln!("msgready: wrote {}", path.display());
+            }
+        }
+        output::Target::History(dir) => {
+            let runs = output::local_runs(&dir.join("runs"))?;
+            let run = output::unique_run_name(&output::run_name(&report.generated_at), &runs);
+            report.trend = output::trend(output::local_trend(dir, &runs), &run, &report);
+            let files = render_files(&report, args, true)?;
+            for folder in output::write_local_history(dir, &run, &files)? {
+                eprintln!("msgready: wrote {} ({})", folder.display(), names(&files));
+            }
+        }
+        output::Target::S3 { bucket, prefix } => {
+            let runtime = async_runtime()?;
+            runtime.block_on(async {
+                let limits = crate::collect::Limits::default();
+                let sdk = crate::collect::load_sdk_config(creds, &limits).await;
+                let sink = output::s3::S3Sink::new(&sdk, bucket.clone(), prefix.clone());
+                // Listing first also stops a missing bucket or denied access before any write.
+                let runs = sink.runs().await?;
+                let run = output::unique_run_name(&output::run_name(&report.generated_at), &runs);
+                report.trend = output::trend(sink.trend(&runs).await, &run, &report);
+                let files = render_files(&report, args, true)?;
+                for folder in sink
+                    .put_run(&run, &files, args.sse_kms_key_id.as_deref())
+                    .await?
+                {
+                    eprintln!("msgready: wrote {folder} ({})", names(&files));
+                }
+                Ok::<(), Error>(())
+            })?;
+        }
     }
     if args.format.contains(&OutputFormat::Text) {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        print!("{}", terminal::render(report, &terminal::Style { colour }));
+        print!("{}", terminal::render(&report, &terminal::Style { colour }));
     }
     Ok(report.gate.clone())
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod exit;
 pub mod facts;
 pub mod fsutil;
+pub mod output;
 pub mod report;
 pub mod rules_meta;
 pub mod rules_test;

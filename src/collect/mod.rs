@@ -661,7 +661,7 @@ pub struct RegionClients {
 }
 
 /// True when the environment points S3 at an emulator, which needs path-style addressing.
-fn s3_endpoint_overridden() -> bool {
+pub(crate) fn s3_endpoint_overridden() -> bool {
     ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))

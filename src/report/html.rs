@@ -26,6 +26,7 @@ pub const TEMPLATE_FILES: &[(&str, &str)] = &[
     ("bars.hbs", include_str!("../../reports/bars.hbs")),
     ("failover.hbs", include_str!("../../reports/failover.hbs")),
     ("findings.hbs", include_str!("../../reports/findings.hbs")),
+    ("trend.hbs", include_str!("../../reports/trend.hbs")),
     ("style.css", include_str!("../../reports/style.css")),
     ("script.js", include_str!("../../reports/script.js")),
 ];
@@ -215,6 +216,65 @@ fn bars(rows: Vec<(String, &ScoreFigure)>) -> Value {
         })
         .collect();
     json!({ "height": (rows.len() as u32 * ROW).max(ROW), "bars": bars })
+}
+
+/// The score trend (`Report::trend`) as a line chart: x = run (oldest left), y = 0–100.
+fn trend(report: &Report) -> Value {
+    const W: f64 = 560.0;
+    const H: f64 = 170.0;
+    const LEFT: f64 = 36.0;
+    const RIGHT: f64 = 548.0;
+    const TOP: f64 = 10.0;
+    const BOTTOM: f64 = 150.0;
+    let n = report.trend.len();
+    let x = |i: usize| {
+        if n <= 1 {
+            (LEFT + RIGHT) / 2.0
+        } else {
+            LEFT + (RIGHT - LEFT) * i as f64 / (n - 1) as f64
+        }
+    };
+    let y = |v: f64| BOTTOM - (BOTTOM - TOP) * v.clamp(0.0, 100.0) / 100.0;
+    let line = |get: fn(&super::TrendPoint) -> Option<f64>| {
+        report
+            .trend
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| get(p).map(|v| format!("{:.1},{:.1}", x(i), y(v))))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let points: Vec<Value> = report
+        .trend
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            json!({
+                "x": format!("{:.1}", x(i)),
+                "score_y": p.score.map(|v| format!("{:.1}", y(v))),
+                "coverage_y": p.coverage.map(|v| format!("{:.1}", y(v))),
+                "run": clean(&p.run),
+                "score": num(p.score),
+                "coverage": pct(p.coverage),
+            })
+        })
+        .collect();
+    let grid: Vec<Value> = [0.0, 50.0, 100.0]
+        .iter()
+        .map(|v| json!({ "x1": LEFT, "x2": RIGHT, "y": format!("{:.1}", y(*v)), "text_y": format!("{:.1}", y(*v) + 4.0), "label": format!("{v}") }))
+        .collect();
+    json!({
+        "show": n > 0,
+        "chart": {
+            "width": W, "height": H, "count": n,
+            "first": report.trend.first().map(|p| clean(&p.run)).unwrap_or_default(),
+            "last": report.trend.last().map(|p| clean(&p.run)).unwrap_or_default(),
+            "score_line": line(|p| p.score),
+            "coverage_line": line(|p| p.coverage),
+            "points": points,
+            "grid": grid,
+        },
+    })
 }
 
 fn has_results(f: &ScoreFigure) -> bool {
@@ -644,6 +704,7 @@ fn context(report: &Report, templates: &Templates) -> Value {
         "verdicts": verdicts,
         "area_chart": bars(area_rows),
         "region_chart": bars(region_rows),
+        "trend": trend(report),
         "matrix": matrix(report),
         "failover": failover(report),
         "rpo": rpo(report),

@@ -43,9 +43,26 @@ pub struct Report {
     /// `--baseline`: the earlier report whose failures are known (see `RuleResult::known`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::baseline::BaselineInfo>,
+    /// With history (`--history` or `--out s3://…`): the overall score and coverage of the
+    /// earlier runs in the same location and of this one, oldest first (at most 30).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trend: Vec<TrendPoint>,
     /// Metadata of every rule evaluated, with the severity in force.
     pub rules: Vec<RuleInfo>,
     pub results: Vec<RuleResult>,
+}
+
+/// One run of the score trend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TrendPoint {
+    /// The run's folder name under `runs/` (its UTC time, e.g. `20261126T172000Z`).
+    pub run: String,
+    /// The run's `generated_at`.
+    pub generated_at: String,
+    /// Overall score (0–100); `None` when nothing weighted was assessed.
+    pub score: Option<f64>,
+    /// Overall coverage (percent); `None` when nothing applied.
+    pub coverage: Option<f64>,
 }
 
 /// One line of the RPO table.
@@ -239,6 +256,7 @@ impl Report {
             gate,
             waivers,
             baseline,
+            trend: Vec::new(),
             rules: rules_info,
             results,
         }

@@ -123,6 +123,31 @@ pub fn start_with(scenario: &str, extra: &[&str], seed: bool) -> Emulators {
     emus
 }
 
+/// moto alone, empty, on a free loopback port; `endpoint` and `moto` are both its address.
+pub fn start_moto() -> Emulators {
+    let py = python();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let moto_log = std::fs::File::create(dir.path().join("moto.log")).expect("log");
+    let moto = Command::new(&py)
+        .arg(repo().join("scripts/moto_server.py"))
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(moto_log.try_clone().expect("log"))
+        .stderr(moto_log)
+        .spawn()
+        .expect("start moto");
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let emus = Emulators {
+        children: vec![moto],
+        endpoint: endpoint.clone(),
+        moto: endpoint,
+        log: dir.path().join("requests.jsonl"),
+        dir,
+    };
+    wait_for(port, "moto");
+    emus
+}
+
 fn seed_moto(py: &Path, moto: &str) {
     let seeded = Command::new(py)
         .arg(repo().join("tests/emulator/seed_moto.py"))
