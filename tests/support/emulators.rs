@@ -77,24 +77,7 @@ pub fn start(scenario: &str, extra: &[&str]) -> Emulators {
 /// Like [`start`]; `seed` false leaves moto empty (every moto-served list answers empty).
 pub fn start_with(scenario: &str, extra: &[&str], seed: bool) -> Emulators {
     let py = python();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let port = free_port();
-    let moto_log = std::fs::File::create(dir.path().join("moto.log")).expect("log");
-    let moto = Command::new(&py)
-        .arg(repo().join("scripts/moto_server.py"))
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(moto_log.try_clone().expect("log"))
-        .stderr(moto_log)
-        .spawn()
-        .expect("start moto");
-    let mut emus = Emulators {
-        children: vec![moto],
-        endpoint: String::new(),
-        moto: format!("http://127.0.0.1:{port}"),
-        log: dir.path().join("requests.jsonl"),
-        dir,
-    };
-    wait_for(port, "moto");
+    let mut emus = start_moto();
     if seed {
         seed_moto(&py, &emus.moto);
     }
