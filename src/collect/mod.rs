@@ -177,6 +177,25 @@ pub fn normalise_e164(number: &str) -> String {
     format!("+{digits}")
 }
 
+/// An event destination as SES v2 and SMS/voice v2 both describe one: its name, switch and
+/// event types, and where the events go (`target`: kind, target ARN, role ARN).
+pub fn event_destination<'a>(
+    name: &str,
+    enabled: bool,
+    event_types: impl IntoIterator<Item = &'a str>,
+    target: (&str, Option<String>, Option<String>),
+) -> crate::facts::EventDestination {
+    let (kind, destination_arn, role_arn) = target;
+    crate::facts::EventDestination {
+        name: name.to_string(),
+        enabled,
+        event_types: event_types.into_iter().map(str::to_string).collect(),
+        destination_type: kind.to_string(),
+        destination_arn,
+        role_arn,
+    }
+}
+
 /// Removes what could be personal data from an error message: anything that looks like an
 /// email address or a phone number.
 pub fn scrub(message: &str) -> String {

@@ -407,36 +407,29 @@ pub fn configuration_set_facts(
 
 impl From<&types::EventDestination> for EventDestination {
     fn from(d: &types::EventDestination) -> Self {
-        let (destination_type, destination_arn, role_arn) =
-            if let Some(f) = d.kinesis_firehose_destination() {
-                (
-                    "firehose",
-                    Some(f.delivery_stream_arn().to_string()),
-                    Some(f.iam_role_arn().to_string()),
-                )
-            } else if d.cloud_watch_destination().is_some() {
-                ("cloudwatch", None, None)
-            } else if let Some(s) = d.sns_destination() {
-                ("sns", Some(s.topic_arn().to_string()), None)
-            } else if let Some(e) = d.event_bridge_destination() {
-                ("eventbridge", Some(e.event_bus_arn().to_string()), None)
-            } else if let Some(p) = d.pinpoint_destination() {
-                ("pinpoint", p.application_arn().map(str::to_string), None)
-            } else {
-                ("unknown", None, None)
-            };
-        EventDestination {
-            name: d.name().to_string(),
-            enabled: d.enabled(),
-            event_types: d
-                .matching_event_types()
-                .iter()
-                .map(|t| t.as_str().to_string())
-                .collect(),
-            destination_type: destination_type.to_string(),
-            destination_arn,
-            role_arn,
-        }
+        let target = if let Some(f) = d.kinesis_firehose_destination() {
+            (
+                "firehose",
+                Some(f.delivery_stream_arn().to_string()),
+                Some(f.iam_role_arn().to_string()),
+            )
+        } else if d.cloud_watch_destination().is_some() {
+            ("cloudwatch", None, None)
+        } else if let Some(s) = d.sns_destination() {
+            ("sns", Some(s.topic_arn().to_string()), None)
+        } else if let Some(e) = d.event_bridge_destination() {
+            ("eventbridge", Some(e.event_bus_arn().to_string()), None)
+        } else if let Some(p) = d.pinpoint_destination() {
+            ("pinpoint", p.application_arn().map(str::to_string), None)
+        } else {
+            ("unknown", None, None)
+        };
+        super::event_destination(
+            d.name(),
+            d.enabled(),
+            d.matching_event_types().iter().map(|t| t.as_str()),
+            target,
+        )
     }
 }
 

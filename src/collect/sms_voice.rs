@@ -394,36 +394,29 @@ impl From<&types::ConfigurationSetInformation> for SmsConfigurationSet {
 
 impl From<&types::EventDestination> for EventDestination {
     fn from(d: &types::EventDestination) -> Self {
-        let (destination_type, destination_arn, role_arn) =
-            if let Some(f) = d.kinesis_firehose_destination() {
-                (
-                    "firehose",
-                    Some(f.delivery_stream_arn().to_string()),
-                    Some(f.iam_role_arn().to_string()),
-                )
-            } else if let Some(l) = d.cloud_watch_logs_destination() {
-                (
-                    "cloudwatch",
-                    Some(l.log_group_arn().to_string()),
-                    Some(l.iam_role_arn().to_string()),
-                )
-            } else if let Some(s) = d.sns_destination() {
-                ("sns", Some(s.topic_arn().to_string()), None)
-            } else {
-                ("unknown", None, None)
-            };
-        EventDestination {
-            name: d.event_destination_name().to_string(),
-            enabled: d.enabled(),
-            event_types: d
-                .matching_event_types()
-                .iter()
-                .map(|t| t.as_str().to_string())
-                .collect(),
-            destination_type: destination_type.to_string(),
-            destination_arn,
-            role_arn,
-        }
+        let target = if let Some(f) = d.kinesis_firehose_destination() {
+            (
+                "firehose",
+                Some(f.delivery_stream_arn().to_string()),
+                Some(f.iam_role_arn().to_string()),
+            )
+        } else if let Some(l) = d.cloud_watch_logs_destination() {
+            (
+                "cloudwatch",
+                Some(l.log_group_arn().to_string()),
+                Some(l.iam_role_arn().to_string()),
+            )
+        } else if let Some(s) = d.sns_destination() {
+            ("sns", Some(s.topic_arn().to_string()), None)
+        } else {
+            ("unknown", None, None)
+        };
+        super::event_destination(
+            d.event_destination_name(),
+            d.enabled(),
+            d.matching_event_types().iter().map(|t| t.as_str()),
+            target,
+        )
     }
 }
 
