@@ -184,7 +184,10 @@ fn assert_same(a: &Value, b: &Value, what: &str) {
     for key in ["accounts", "score", "gate", "collection_failed"] {
         assert_eq!(a[key], b[key], "{what}: {key} differs");
     }
-    let (ra, rb) = (a["results"].as_array().expect("results"), b["results"].as_array().expect("results"));
+    let (ra, rb) = (
+        a["results"].as_array().expect("results"),
+        b["results"].as_array().expect("results"),
+    );
     for (x, y) in ra.iter().zip(rb) {
         assert_eq!(x, y, "{what}: first differing result");
     }

@@ -93,15 +93,25 @@ fn checkout(emus: &emulators::Emulators, name: &str) -> PathBuf {
     dir
 }
 
-/// `bash -c script` in `dir` with the emulators' environment and msgready on PATH.
+/// `bash -e -c script` (as GitHub's and GitLab's runners run steps) in `dir` with the
+/// emulators' environment and msgready on PATH.
 fn bash(
     emus: &emulators::Emulators,
     dir: &Path,
     script: &str,
     env: &[(&str, &Path)],
 ) -> std::process::Output {
+    shell(emus, dir, &["bash", "-e", "-c", script], env)
+}
+
+fn shell(
+    emus: &emulators::Emulators,
+    dir: &Path,
+    argv: &[&str],
+    env: &[(&str, &Path)],
+) -> std::process::Output {
     let template = emus.msgready();
-    let mut cmd = Command::new("bash");
+    let mut cmd = Command::new(argv[0]);
     for (k, v) in template.get_envs() {
         match v {
             Some(v) => cmd.env(k, v),
@@ -113,9 +123,7 @@ fn bash(
         dir.join("bin").display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    cmd.env("PATH", path)
-        .current_dir(dir)
-        .args(["-e", "-c", script]);
+    cmd.env("PATH", path).current_dir(dir).args(&argv[1..]);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -320,7 +328,8 @@ fn cron_line_parses_and_its_command_writes_the_history_to_s3() {
             "/var/log/msgready/",
             &format!("{}/", dir.join("log").display()),
         );
-    let run = bash(&emus, &dir, &command, &[]);
+    // cron runs the command with `sh -c` (no errexit).
+    let run = shell(&emus, &dir, &["sh", "-c", &command], &[]);
     let log = std::fs::read_to_string(dir.join("log/scan.log")).unwrap_or_default();
     assert!(
         run.status.success(),
