@@ -285,16 +285,12 @@ fn cron_field_ok(field: &str, lo: u32, hi: u32) -> bool {
     field.split(',').all(|part| {
         let (range, step) = part.split_once('/').unwrap_or((part, "1"));
         let step_ok = step.parse::<u32>().is_ok_and(|s| s >= 1);
+        let in_range = |v: &str| v.parse::<u32>().ok().filter(|v| (lo..=hi).contains(v));
         let range_ok = range == "*"
-            || range
-                .split_once('-')
-                .map(|(a, b)| (a, b))
-                .map_or_else(
-                    || range.parse::<u32>().is_ok_and(|v| (lo..=hi).contains(&v)),
-                    |(a, b)| {
-                        matches!((a.parse::<u32>(), b.parse::<u32>()), (Ok(a), Ok(b)) if lo <= a && a <= b && b <= hi)
-                    },
-                );
+            || match range.split_once('-') {
+                Some((a, b)) => matches!((in_range(a), in_range(b)), (Some(a), Some(b)) if a <= b),
+                None => in_range(range).is_some(),
+            };
         step_ok && range_ok
     })
 }
