@@ -31,8 +31,9 @@ struct Org {
 }
 
 /// moto seeded as for the two-Region scan, an organization made in it, and the emulator in
-/// front with AssumeRole of `denied`'s role refused.
-fn org() -> Org {
+/// front with AssumeRole of `denied`'s role refused; with `no_list`, ListAccounts refused as
+/// in a member account.
+fn org_with(no_list: bool) -> Org {
     let py = emulators::python();
     let mut emus = emulators::start_moto();
     emulators::seed_moto(&py, &emus.moto);
@@ -72,6 +73,16 @@ print(json.dumps(ids))
             "key": format!("arn:aws:iam::{denied}:role/{ROLE}"),
             "message": format!("User is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{denied}:role/{ROLE}"),
         }));
+    if no_list {
+        scenario["errors"]
+            .as_array_mut()
+            .expect("errors")
+            .push(json!({
+                "service": "organizations", "operation": "ListAccounts", "status": 400,
+                "code": "AccessDeniedException",
+                "message": "You don't have permissions to access this resource.",
+            }));
+    }
     let path = emus.dir.path().join("org-scenario.json");
     std::fs::write(&path, scenario.to_string()).expect("write scenario");
     emus.attach_emulator(&path.display().to_string(), &[]);
@@ -84,6 +95,10 @@ print(json.dumps(ids))
         denied,
         closed,
     }
+}
+
+fn org() -> Org {
+    org_with(false)
 }
 
 fn config() -> PathBuf {
@@ -431,7 +446,7 @@ fn organization_scan_shards_and_merge() {
 
 #[test]
 fn named_accounts_and_a_role_that_cannot_be_assumed() {
-    let org = org();
+    let org = org_with(true);
     let cfg = config();
     let cfg = cfg.to_str().expect("utf-8 path");
     let member = org
@@ -505,6 +520,24 @@ fn named_accounts_and_a_role_that_cannot_be_assumed() {
         .requests()
         .iter()
         .any(|r| r["service"] == "organizations"));
+
+    // --organization from an account that may not list the organization: could not run.
+    let run = org.run(&[
+        "scan",
+        "--config",
+        cfg,
+        "--organization",
+        "--role-name",
+        ROLE,
+        "--out",
+        org.path("nolist").to_str().expect("path"),
+    ]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains("organizations:ListAccounts") && err.contains("management account"),
+        "{err}"
+    );
 
     // Bad values: exit 2 naming the flag.
     for (args, needle) in [
