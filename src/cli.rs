@@ -327,6 +327,14 @@ impl AccountArgs {
 
 impl AwsArgs {
     fn options(&self) -> Result<crate::CollectOptions> {
+        if self.external_id.is_some()
+            && self.role_arn.is_none()
+            && self.accounts.role_name.is_none()
+        {
+            return Err(Error::Usage(
+                "--external-id needs a role to assume: --role-arn or --role-name".into(),
+            ));
+        }
         Ok(crate::CollectOptions {
             regions: self.regions.clone(),
             primary: self.primary.clone(),

@@ -555,6 +555,7 @@ fn named_accounts_and_a_role_that_cannot_be_assumed() {
         ),
         (vec!["--accounts", &member], "--role-name"),
         (vec!["--shard", "0/2"], "--shard"),
+        (vec!["--external-id", "msgready-ext"], "--external-id"),
         (
             vec![
                 "--accounts",
