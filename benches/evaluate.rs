@@ -229,6 +229,7 @@ fn main() {
         salt_id: None,
         accounts: vec![AccountFacts {
             account_id: "111122223333".into(),
+            salt_id: None,
             global: GlobalFacts {
                 iam_roles: Some(vec![]),
                 s3_buckets: Some(vec![]),

@@ -37,8 +37,12 @@ pub enum Command {
     /// List, explain, lint and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
-    /// Print the least-privilege IAM policy (JSON) that `collect` and `scan` need: read-only.
-    Policy,
+    /// Print the least-privilege IAM policy (JSON) that `collect` and `scan` need: read-only,
+    /// plus the report sink's permissions with --out s3://….
+    Policy(PolicyArgs),
+    /// Combine the fact snapshots (into one snapshot) or the JSON reports (into one report
+    /// set, score and gate re-derived) that the shards of a many-account scan wrote.
+    Merge(MergeArgs),
     /// Compare two JSON reports: new, fixed and still-failing findings, score and coverage
     /// changes. Exits 0 when it ran, whatever changed; 2 on bad input.
     Diff {
@@ -54,6 +58,51 @@ pub enum Command {
         #[arg(value_enum)]
         which: SchemaKind,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Narrow the AssumeRole statement of many-account scans to this role name in every account.
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// Add the statements the report sink `s3://bucket/prefix/` needs (ListBucket on the
+    /// prefix, GetObject and PutObject under it).
+    #[arg(long, value_name = "S3URL")]
+    pub out: Option<String>,
+    /// With --out: the SSE-KMS key reports are encrypted with (adds kms:GenerateDataKey and
+    /// kms:Decrypt on it).
+    #[arg(long, value_name = "KEY", requires = "out")]
+    pub sse_kms_key_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Fact snapshots (from `collect --shard`) or JSON reports (from `scan --shard`), not mixed.
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+    /// Snapshots: the merged snapshot FILE. Reports: the report folder or s3://bucket/prefix/,
+    /// as for `evaluate`.
+    #[arg(long, value_name = "FILE|DIR|S3URL")]
+    pub out: PathBuf,
+    /// Reports: outputs, comma-separated (as for `evaluate`).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "json,text")]
+    pub format: Vec<OutputFormat>,
+    /// Reports: keep history in the --out folder (as for `evaluate`).
+    #[arg(long)]
+    pub history: bool,
+    /// Reports, with --out s3://…: encrypt with SSE-KMS under this key.
+    #[arg(long, value_name = "KEY")]
+    pub sse_kms_key_id: Option<String>,
+    /// Reports: HTML templates replacing the built-in ones file by file.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Reports: gate the merged results at this severity (default: the shards' own --fail-on,
+    /// which must then agree).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Reports: also fail when the merged overall score is below N.
+    #[arg(long, value_name = "N", value_parser = parse_score)]
+    pub min_score: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -194,8 +243,8 @@ pub struct AwsArgs {
     /// Role to assume (STS AssumeRole) before reading.
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
-    /// External ID for --role-arn.
-    #[arg(long, value_name = "ID", requires = "role_arn")]
+    /// External ID passed on every AssumeRole msgready makes (--role-arn, --role-name).
+    #[arg(long, value_name = "ID")]
     pub external_id: Option<String>,
     /// Requests per second per Region for each SMS/voice v2 operation (AWS default quota: 1).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
@@ -212,11 +261,81 @@ pub struct AwsArgs {
     /// DNS server for --dns (IP[:port]); default: the system's resolver configuration.
     #[arg(long, value_name = "ADDR", requires = "dns")]
     pub dns_server: Option<String>,
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+}
+
+/// Many accounts: which ones, entered how. Every account runs the same deployment (one
+/// config, the same Regions and roles).
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    /// Scan these accounts (comma-separated IDs), each through --role-name.
+    #[arg(
+        long,
+        value_name = "ID,ID",
+        value_delimiter = ',',
+        requires = "role_name",
+        conflicts_with = "organization"
+    )]
+    pub accounts: Vec<String>,
+    /// Scan every ACTIVE account of the organization (organizations:ListAccounts, from the
+    /// management or a delegated administrator account), each through --role-name.
+    #[arg(long, requires = "role_name")]
+    pub organization: bool,
+    /// Role assumed in each account (arn:<partition>:iam::<ID>:role/NAME; a path may be included).
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// Scan only worker I's share of N (0-based: 0/4 … 3/4): every N-th account of the sorted
+    /// list, so that N workers cover each account exactly once.
+    #[arg(long, value_name = "I/N", value_parser = crate::collect::accounts::Shard::parse)]
+    pub shard: Option<crate::collect::accounts::Shard>,
+    /// Accounts collected at once (each keeps its own per-account pacing).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub account_concurrency: u32,
+}
+
+impl AccountArgs {
+    fn targets(&self) -> Result<crate::collect::accounts::AccountTargets> {
+        let multi = self.organization || !self.accounts.is_empty();
+        if !multi && (self.role_name.is_some() || self.shard.is_some()) {
+            return Err(Error::Usage(
+                "--role-name and --shard need --accounts or --organization".into(),
+            ));
+        }
+        if let Some(name) = &self.role_name {
+            let ok = !name.is_empty()
+                && !name.starts_with("arn:")
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c));
+            if !ok {
+                return Err(Error::Usage(format!(
+                    "--role-name `{name}` is not an IAM role name (give the name, not the ARN)"
+                )));
+            }
+        }
+        crate::collect::accounts::validate_account_ids(&self.accounts)?;
+        Ok(crate::collect::accounts::AccountTargets {
+            accounts: self.accounts.iter().map(|a| a.trim().to_string()).collect(),
+            organization: self.organization,
+            role_name: self.role_name.clone().unwrap_or_default(),
+            shard: self.shard,
+            concurrency: self.account_concurrency as usize,
+        })
+    }
 }
 
 impl AwsArgs {
-    fn options(&self) -> crate::CollectOptions {
-        crate::CollectOptions {
+    fn options(&self) -> Result<crate::CollectOptions> {
+        if self.external_id.is_some()
+            && self.role_arn.is_none()
+            && self.accounts.role_name.is_none()
+        {
+            return Err(Error::Usage(
+                "--external-id needs a role to assume: --role-arn or --role-name".into(),
+            ));
+        }
+        Ok(crate::CollectOptions {
             regions: self.regions.clone(),
             primary: self.primary.clone(),
             credentials: crate::collect::Credentials {
@@ -232,7 +351,8 @@ impl AwsArgs {
             },
             dns: self.dns,
             dns_server: self.dns_server.clone(),
-        }
+            targets: self.accounts.targets()?,
+        })
     }
 }
 
@@ -357,13 +477,24 @@ pub fn run(cli: Cli) -> u8 {
                 exit::COULD_NOT_RUN
             }
         },
-        Command::Policy => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&crate::collect::policy::document())
-                    .unwrap_or_default()
-            );
-            exit::PASSED
+        Command::Policy(args) => match policy(&args) {
+            Ok(()) => exit::PASSED,
+            Err(e) => {
+                eprintln!("msgready: error: {e}");
+                exit::COULD_NOT_RUN
+            }
+        },
+        Command::Merge(args) => {
+            let outcome = merge(&args);
+            if let Err(e) = &outcome {
+                eprintln!("msgready: error: {e}");
+            }
+            // A merged snapshot is no verdict: it exits 0 when written.
+            match outcome {
+                Ok(None) => exit::PASSED,
+                Ok(Some(gate)) => exit::exit_code(&Ok(gate)),
+                Err(e) => exit::exit_code(&Err(e)),
+            }
         }
         Command::Schema { which } => {
             let schema = match which {
@@ -398,6 +529,81 @@ fn diff(old: &std::path::Path, new: &std::path::Path, format: DiffFormat) -> Res
     Ok(())
 }
 
+fn policy(args: &PolicyArgs) -> Result<()> {
+    let sink = match &args.out {
+        Some(out) => match output::Target::parse(std::path::Path::new(out), true)? {
+            output::Target::S3 { bucket, prefix } => Some(crate::collect::policy::Sink {
+                bucket,
+                prefix,
+                kms_key: args.sse_kms_key_id.clone(),
+            }),
+            _ => {
+                return Err(Error::Usage(format!(
+                    "policy --out {out}: only an s3://bucket/prefix/ sink needs permissions"
+                )))
+            }
+        },
+        None => None,
+    };
+    let doc = crate::collect::policy::document_with(args.role_name.as_deref(), sink.as_ref());
+    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    eprintln!("{}", crate::collect::policy::NOTE);
+    Ok(())
+}
+
+/// `None` for a merged snapshot; the merged report's gate otherwise.
+fn merge(args: &MergeArgs) -> Result<Option<exit::Gate>> {
+    let inputs = args
+        .files
+        .iter()
+        .map(|f| Ok((f.display().to_string(), crate::merge::load(f)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let gate = args.fail_on.map(|f| GateOptions {
+        fail_on: f.severity(),
+        min_score: args.min_score,
+    });
+    let gate = match (gate, args.min_score) {
+        (None, Some(min)) => Some(GateOptions {
+            min_score: Some(min),
+            ..GateOptions::default()
+        }),
+        (g, _) => g,
+    };
+    match crate::merge::merge(inputs, gate)? {
+        crate::merge::Merged::Snapshot { snapshot, warnings } => {
+            for w in warnings {
+                eprintln!("msgready: warning: {w}");
+            }
+            let json =
+                serde_json::to_vec_pretty(&snapshot).map_err(|e| Error::Usage(e.to_string()))?;
+            crate::fsutil::write_atomic(&args.out, &json)?;
+            eprintln!(
+                "msgready: wrote {} ({} account(s))",
+                args.out.display(),
+                snapshot.accounts.len()
+            );
+            Ok(None)
+        }
+        crate::merge::Merged::Report(report) => {
+            let report_args = ReportArgs {
+                rules: None,
+                out: args.out.clone(),
+                history: args.history,
+                sse_kms_key_id: args.sse_kms_key_id.clone(),
+                format: args.format.clone(),
+                templates: args.templates.clone(),
+                gate: GateArgs {
+                    fail_on: FailOn::High,
+                    min_score: None,
+                },
+                waivers: None,
+                baseline: None,
+            };
+            write_reports(&report, &report_args, &Default::default()).map(Some)
+        }
+    }
+}
+
 fn gate_options(gate: &GateArgs) -> GateOptions {
     GateOptions {
         fail_on: gate.fail_on.severity(),
@@ -423,13 +629,17 @@ fn evaluate(args: &EvaluateArgs) -> Result<exit::Gate> {
 /// `--regions`/`--primary` applied.
 fn aws_config(aws: &AwsArgs, rules: &RuleSet) -> Result<crate::config::Config> {
     let config = crate::load_config(aws.config.as_deref(), rules)?;
-    crate::apply_deployment_overrides(config, &aws.options())
+    crate::apply_deployment_overrides(config, &aws.options()?)
 }
 
 fn collect(args: &CollectArgs) -> Result<()> {
     let rules = RuleSet::builtin_with(None)?;
     let config = aws_config(&args.aws, &rules)?;
-    let snapshot = crate::collect_snapshot(&config, &args.aws.options())?;
+    let snapshot = crate::collect_snapshot(&config, &args.aws.options()?)?;
+    if snapshot.accounts.is_empty() {
+        empty_shard_note();
+        return Ok(());
+    }
     let json = serde_json::to_vec_pretty(&snapshot).map_err(|e| Error::Usage(e.to_string()))?;
     crate::fsutil::write_atomic(&args.out, &json)?;
     summarise_collection(&snapshot);
@@ -446,7 +656,18 @@ fn scan(args: &ScanArgs) -> Result<exit::Gate> {
         args.report.baseline.as_deref(),
         &rules,
     )?;
-    let snapshot = crate::collect_snapshot(&config, &args.aws.options())?;
+    let snapshot = crate::collect_snapshot(&config, &args.aws.options()?)?;
+    if snapshot.accounts.is_empty() {
+        empty_shard_note();
+        // Nothing was scanned, so nothing can fail or be missing: this worker is done.
+        return Ok(exit::Gate {
+            options: gate_options(&args.report.gate),
+            failed: false,
+            reasons: Vec::new(),
+            not_assessed: 0,
+            known: 0,
+        });
+    }
     summarise_collection(&snapshot);
     let report = crate::evaluate_with(
         &rules,
@@ -456,7 +677,15 @@ fn scan(args: &ScanArgs) -> Result<exit::Gate> {
         None,
         &inputs,
     )?;
-    write_reports(&report, &args.report, &args.aws.options().credentials)
+    write_reports(&report, &args.report, &args.aws.options()?.credentials)
+}
+
+/// Only a shard can be empty (`--shard I/N` with N above the number of accounts): the other
+/// shards cover every account, so this worker writes nothing and exits 0.
+fn empty_shard_note() {
+    eprintln!(
+        "msgready: this shard has no account to scan (more shards than accounts); nothing written"
+    );
 }
 
 /// One stderr line per operation that could not be read.

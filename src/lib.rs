@@ -13,6 +13,7 @@ pub mod error;
 pub mod exit;
 pub mod facts;
 pub mod fsutil;
+pub mod merge;
 pub mod output;
 pub mod report;
 pub mod rules_meta;
@@ -176,6 +177,9 @@ pub struct CollectOptions {
     pub dns: bool,
     /// DNS server (IP[:port]) for `dns`; the system's resolver when `None`.
     pub dns_server: Option<String>,
+    /// `--accounts` / `--organization` with `--role-name`, `--shard`; empty: the caller's
+    /// own account only.
+    pub targets: collect::accounts::AccountTargets,
 }
 
 /// The config with `--regions`/`--primary` applied: with them, the deployment is those
@@ -246,8 +250,11 @@ pub fn apply_deployment_overrides(mut config: Config, opts: &CollectOptions) -> 
     Ok(config)
 }
 
-/// Reads the deployment's Regions from AWS into a fact snapshot. Only a failure to start
-/// (no credentials, no account) is an error; everything else is recorded in the snapshot.
+/// Reads the deployment's Regions from AWS into a fact snapshot: the caller's account, or
+/// with `opts.targets` every account named or found in the organization (this shard's share),
+/// entered by role. Only a failure to start (no credentials, no account, the organization
+/// not listable) is an error; everything else, an account that cannot be entered included, is
+/// recorded in the snapshot.
 pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSnapshot> {
     let regions: Vec<String> = config
         .deployment
@@ -255,29 +262,40 @@ pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSn
         .iter()
         .map(|r| r.name.clone())
         .collect();
+    // One salt for every account of the scan: hashes compare across them too.
     let salt = collect::Salt::random()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| error::Error::Usage(format!("cannot start the async runtime: {e}")))?;
-    let mut collector = collect::Collector::new(salt.clone(), opts.limits);
-    collector.window_days = config.thresholds.exercise_window_days;
     let dns_server = match &opts.dns_server {
         Some(s) => Some(collect::dns::parse_server(s)?),
         None => None,
     };
-    let account = runtime.block_on(async {
-        if opts.dns {
-            let resolver = collect::dns::resolver(dns_server)?;
-            collector.dns = Some(collect::Resolver(std::sync::Arc::new(resolver)));
-        }
+    let accounts = runtime.block_on(async {
+        let resolver = match opts.dns {
+            true => Some(collect::Resolver(std::sync::Arc::new(
+                collect::dns::resolver(dns_server)?,
+            ))),
+            false => None,
+        };
+        let collector = |_: &str| {
+            let mut c = collect::Collector::new(salt.clone(), opts.limits);
+            c.window_days = config.thresholds.exercise_window_days;
+            c.dns = resolver.clone();
+            c
+        };
         let sdk = collect::load_sdk_config(&opts.credentials, &opts.limits).await;
+        if opts.targets.is_multi() {
+            return collect_accounts(&sdk, &regions, opts, collector).await;
+        }
+        let collector = collector("");
         let progress = collect::progress::start(collector.recorder.clone(), regions.clone());
         let account = collector.collect(&sdk, &regions).await;
         if let Some(p) = progress {
             p.finish();
         }
-        account
+        Ok(vec![account?])
     })?;
     Ok(FactSnapshot {
         schema_version: facts::SCHEMA_VERSION,
@@ -285,8 +303,78 @@ pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSn
         collected_at: Some(now_rfc3339()),
         complete: true,
         salt_id: Some(salt.id()),
-        accounts: vec![account],
+        accounts,
     })
+}
+
+/// The accounts of `opts.targets` (this shard's share), `--account-concurrency` at a time,
+/// each with its own collector (quotas are per account, so is the pacing). Sorted by ID.
+async fn collect_accounts(
+    base: &aws_config::SdkConfig,
+    regions: &[String],
+    opts: &CollectOptions,
+    collector: impl Fn(&str) -> collect::Collector,
+) -> Result<Vec<facts::AccountFacts>> {
+    use collect::accounts;
+    use futures_util::stream::{self, StreamExt};
+    let t = &opts.targets;
+    let home = regions.first().map(String::as_str).unwrap_or("us-east-1");
+    let partition = accounts::caller_partition(base, home).await?;
+    let all = if t.organization {
+        accounts::organization_accounts(base, home).await?
+    } else {
+        accounts::validate_account_ids(&t.accounts)?;
+        accounts::sorted_unique(&t.accounts)
+    };
+    let mine = match t.shard {
+        Some(s) => s.select(&all),
+        None => all.clone(),
+    };
+    eprintln!(
+        "msgready: {} account(s){}, {} at a time, role {}",
+        mine.len(),
+        t.shard
+            .map(|s| format!(" (shard {}/{} of {})", s.index, s.count, all.len()))
+            .unwrap_or_default(),
+        t.concurrency.max(1),
+        t.role_name
+    );
+    let collector = &collector;
+    let partition = partition.as_str();
+    let mut out: Vec<facts::AccountFacts> = stream::iter(mine)
+        .map(|id| async move {
+            let started = std::time::Instant::now();
+            let c = collector(&id);
+            let role = accounts::role_arn(partition, &id, &t.role_name);
+            let facts = match accounts::enter(base, home, &role, &opts.credentials).await {
+                Ok(sdk) => {
+                    c.recorder.ok("sts", collect::GLOBAL, "AssumeRole");
+                    c.collect_with(id.clone(), regions, |r| {
+                        collect::RegionClients::new(&sdk, r, &c.recorder)
+                    })
+                    .await
+                }
+                Err((reason, detail)) => {
+                    c.recorder
+                        .failed("sts", collect::GLOBAL, "AssumeRole", reason, detail);
+                    facts::AccountFacts {
+                        account_id: id.clone(),
+                        collection: c.recorder.statuses(),
+                        ..Default::default()
+                    }
+                }
+            };
+            eprintln!(
+                "msgready: account {id} done in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            facts
+        })
+        .buffer_unordered(t.concurrency.max(1))
+        .collect()
+        .await;
+    out.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    Ok(out)
 }
 
 pub fn now_rfc3339() -> String {

@@ -124,6 +124,10 @@ pub struct Score {
     pub overall: ScoreFigure,
     pub by_area: BTreeMap<Area, ScoreFigure>,
     pub by_region: BTreeMap<String, ScoreFigure>,
+    /// Per account (many-account scans); one entry for a single-account scan. An account
+    /// that could not be entered has no score and 0 % coverage.
+    #[serde(default)]
+    pub by_account: BTreeMap<String, ScoreFigure>,
     /// One verdict per standby or active Region.
     pub verdicts: Vec<Verdict>,
 }
@@ -135,10 +139,12 @@ pub fn score(results: &[RuleResult], deployment: &ResolvedDeployment) -> Score {
         .names()
         .map(|n| (n.to_string(), Acc::default()))
         .collect();
+    let mut by_account: BTreeMap<String, Acc> = BTreeMap::new();
     for r in results {
         overall.add(r);
         by_area.entry(r.area).or_default().add(r);
         by_region.entry(r.region.clone()).or_default().add(r);
+        by_account.entry(r.account_id.clone()).or_default().add(r);
     }
     let verdicts = deployment
         .regions
@@ -150,6 +156,10 @@ pub fn score(results: &[RuleResult], deployment: &ResolvedDeployment) -> Score {
         overall: overall.finish(),
         by_area: by_area.into_iter().map(|(k, v)| (k, v.finish())).collect(),
         by_region: by_region
+            .into_iter()
+            .map(|(k, v)| (k, v.finish()))
+            .collect(),
+        by_account: by_account
             .into_iter()
             .map(|(k, v)| (k, v.finish()))
             .collect(),
@@ -294,6 +304,24 @@ mod tests {
             "{}",
             s.verdicts[0].summary
         );
+    }
+
+    #[test]
+    fn per_account_breakdown() {
+        let mut a = r(Severity::High, Status::Pass, Area::Sms, "us-west-2");
+        a.account_id = "111111111111".into();
+        let mut b = r(Severity::High, Status::Fail, Area::Sms, "us-west-2");
+        b.account_id = "222222222222".into();
+        let mut c = r(Severity::High, Status::NotAssessed, Area::Sms, "us-west-2");
+        c.account_id = "333333333333".into();
+        let s = score(&[a, b, c], &dep());
+        assert_eq!(s.by_account.len(), 3);
+        assert_eq!(s.by_account["111111111111"].score, Some(100.0));
+        assert_eq!(s.by_account["222222222222"].score, Some(0.0));
+        // Not entered: no score, and nothing assessed of what applies.
+        assert_eq!(s.by_account["333333333333"].score, None);
+        assert_eq!(s.by_account["333333333333"].coverage, Some(0.0));
+        assert_eq!(s.overall.score, Some(50.0));
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! Not collected: SMS/voice pool and number tags (a pool's `name` stays empty; only labels use
 //! it), Pinpoint journeys' custom-activity Lambda functions, and CloudWatch activity for voice.
 
+pub mod accounts;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod dns;
@@ -918,6 +919,7 @@ impl Collector {
 
         AccountFacts {
             account_id,
+            salt_id: None,
             global: crate::facts::GlobalFacts {
                 iam_roles,
                 s3_buckets: buckets,

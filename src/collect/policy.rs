@@ -101,13 +101,96 @@ pub const ACTIONS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// What many-account scans (`--accounts`, `--organization` with `--role-name`) add, for the
+/// identity that runs msgready only: listing the organization's accounts (a read, answered
+/// only in the management account or a delegated administrator account) and assuming the
+/// member role (which changes nothing in AWS). The member role itself needs [`ACTIONS`].
+pub const ORG_ACTIONS: &[(&str, &str)] =
+    &[("organizations", "ListAccounts"), ("sts", "AssumeRole")];
+
+/// Said on stderr by `msgready policy`, beside the JSON (which cannot carry comments).
+pub const NOTE: &str = "msgready: this policy is read-only. For many-account scans: the role named by --role-name in each account needs the MsgreadyRead* statements; the identity that runs msgready needs MsgreadyOrgListAccounts (only for --organization; ListAccounts answers only in the management account or a delegated administrator account) and MsgreadyAssumeMemberRole (the member role must trust it). MsgreadyReportSink* statements (with --out s3://…) are the one write msgready makes: its reports.";
+
 /// True when `service:action` is in the policy. DNS lookups and STS GetCallerIdentity need no
 /// IAM permission.
 pub fn covers(service: &str, action: &str) -> bool {
     matches!((service, action), ("dns", _) | ("sts", "GetCallerIdentity"))
+        || ORG_ACTIONS.contains(&(service, action))
         || ACTIONS
             .iter()
             .any(|(s, actions)| *s == service && actions.contains(&action))
+}
+
+/// The report sink `s3://bucket/prefix/` (`--out`), for its statements.
+#[derive(Debug, Clone)]
+pub struct Sink {
+    pub bucket: String,
+    /// Empty, or ending in `/`.
+    pub prefix: String,
+    /// `--sse-kms-key-id`: a key ARN, key ID or alias.
+    pub kms_key: Option<String>,
+}
+
+/// The read policy ([`document`]), the many-account statements (AssumeRole narrowed to
+/// `role_name` when given) and, with a sink, the statements for writing reports to it.
+pub fn document_with(role_name: Option<&str>, sink: Option<&Sink>) -> serde_json::Value {
+    let mut doc = document();
+    let mut extra = vec![
+        json!({
+            "Sid": "MsgreadyOrgListAccounts",
+            "Effect": "Allow",
+            "Action": ["organizations:ListAccounts"],
+            "Resource": "*",
+        }),
+        json!({
+            "Sid": "MsgreadyAssumeMemberRole",
+            "Effect": "Allow",
+            "Action": ["sts:AssumeRole"],
+            "Resource": match role_name {
+                Some(n) => format!("arn:aws:iam::*:role/{}", n.trim_start_matches('/')),
+                None => "*".to_string(),
+            },
+        }),
+    ];
+    if let Some(s) = sink {
+        let bucket_arn = format!("arn:aws:s3:::{}", s.bucket);
+        extra.push(json!({
+            "Sid": "MsgreadyReportSinkList",
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket"],
+            "Resource": bucket_arn,
+            "Condition": { "StringLike": { "s3:prefix": [format!("{}*", s.prefix)] } },
+        }));
+        extra.push(json!({
+            "Sid": "MsgreadyReportSinkObjects",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject"],
+            "Resource": format!("{bucket_arn}/{}*", s.prefix),
+        }));
+        if let Some(key) = &s.kms_key {
+            // GenerateDataKey to write, Decrypt to read earlier runs back for the trend.
+            let mut st = json!({
+                "Sid": "MsgreadyReportSinkKms",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            });
+            if key.starts_with("arn:") {
+                st["Resource"] = json!(key);
+            } else if key.starts_with("alias/") {
+                // A key policy statement cannot name an alias; the condition can.
+                st["Resource"] = json!("*");
+                st["Condition"] =
+                    json!({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": [key] } });
+            } else {
+                st["Resource"] = json!(format!("arn:aws:kms:*:*:key/{key}"));
+            }
+            extra.push(st);
+        }
+    }
+    if let Some(list) = doc["Statement"].as_array_mut() {
+        list.extend(extra);
+    }
+    doc
 }
 
 /// The policy document. One statement per service so that a reviewer can strike a service
@@ -160,5 +243,41 @@ mod tests {
         let doc = document().to_string();
         assert!(doc.contains("\"Sid\":\"MsgreadyReadSmsVoice\""));
         assert!(doc.contains("\"mobiletargeting:GetApps\""));
+        assert!(covers("organizations", "ListAccounts"));
+        assert!(covers("sts", "AssumeRole"));
+    }
+
+    #[test]
+    fn many_account_and_sink_statements() {
+        let sink = Sink {
+            bucket: "reports".into(),
+            prefix: "msgready/".into(),
+            kms_key: Some("alias/reports".into()),
+        };
+        let doc = document_with(Some("msgready-read"), Some(&sink));
+        let statements = doc["Statement"].as_array().expect("statements");
+        let by_sid = |sid: &str| {
+            statements
+                .iter()
+                .find(|s| s["Sid"] == sid)
+                .unwrap_or_else(|| panic!("{sid} missing"))
+        };
+        assert_eq!(
+            by_sid("MsgreadyAssumeMemberRole")["Resource"],
+            "arn:aws:iam::*:role/msgready-read"
+        );
+        assert_eq!(
+            by_sid("MsgreadyReportSinkObjects")["Resource"],
+            "arn:aws:s3:::reports/msgready/*"
+        );
+        assert_eq!(
+            by_sid("MsgreadyReportSinkList")["Condition"]["StringLike"]["s3:prefix"][0],
+            "msgready/*"
+        );
+        assert!(by_sid("MsgreadyReportSinkKms")["Condition"].is_object());
+        // Without a sink, no S3 write and no KMS.
+        let doc = document_with(None, None).to_string();
+        assert!(!doc.contains("s3:PutObject") && !doc.contains("kms:"));
+        assert!(doc.contains("\"Resource\":\"*\""));
     }
 }

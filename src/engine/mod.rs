@@ -385,7 +385,27 @@ fn missing_facts(
     deployment: &ResolvedDeployment,
     region: &str,
 ) -> Option<String> {
-    gaps(rule, &rule.requires, account, deployment, region, false)
+    account_unreachable(account)
+        .or_else(|| gaps(rule, &rule.requires, account, deployment, region, false))
+}
+
+/// Why nothing at all could be read in the account, if so: its role could not be assumed
+/// (`sts:AssumeRole` failed, `--role-name`). Every rule is then `not_assessed` in every
+/// Region, those that read no facts included: an account msgready could not enter is never
+/// reported as passing.
+pub fn account_unreachable(account: &AccountFacts) -> Option<String> {
+    let s = account.collection.iter().find(|c| {
+        c.service == "sts" && c.operation == "AssumeRole" && c.status == CollectionOutcome::Failed
+    })?;
+    Some(format!(
+        "account {} could not be entered (sts:AssumeRole: {}{})",
+        account.account_id,
+        s.reason.map(|r| r.describe()).unwrap_or("failed"),
+        s.detail
+            .as_deref()
+            .map(|d| format!("; {d}"))
+            .unwrap_or_default()
+    ))
 }
 
 /// The gaps in the facts behind `entries` (`service:Operation`) for `region` and the primary.

@@ -38,6 +38,11 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct AccountFacts {
     pub account_id: String,
+    /// The salt of this account's hashes, when it differs from the snapshot's: set by
+    /// `msgready merge` on snapshots from separate scans (shards), whose salts differ. Hashes
+    /// compare only within one salt; rules compare them only within an account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt_id: Option<String>,
     /// Facts of global services (IAM) and of resources addressed globally (S3 buckets,
     /// CloudTrail trails, deduplicated across Regions).
     #[serde(default)]

@@ -643,6 +643,14 @@ fn context(report: &Report, templates: &Templates) -> Value {
                 .map(|f| (format!("{} ({})", r.name, r.role), f))
         })
         .collect();
+    // Many accounts: one bar each (a single account would repeat the overall figure).
+    let account_rows: Vec<(String, &ScoreFigure)> = report
+        .score
+        .by_account
+        .iter()
+        .map(|(a, f)| (a.clone(), f))
+        .collect();
+    let show_accounts = account_rows.len() > 1;
     let (findings, counts) = findings(report);
     let shown: usize = counts.values().sum();
     let verdicts: Vec<Value> = report
@@ -704,6 +712,7 @@ fn context(report: &Report, templates: &Templates) -> Value {
         "verdicts": verdicts,
         "area_chart": bars(area_rows),
         "region_chart": bars(region_rows),
+        "account_chart": { "show": show_accounts, "chart": bars(account_rows) },
         "trend": trend(report),
         "matrix": matrix(report),
         "failover": failover(report),

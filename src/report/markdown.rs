@@ -132,6 +132,14 @@ pub fn to_string(report: &Report) -> String {
     }
     row(&mut o, "**all**", ov);
     o.push('\n');
+    let many = report.score.by_account.len() > 1;
+    if many {
+        o.push_str("### By account\n\n| Account | Score | Coverage | Pass | Fail | Not assessed | Waived |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        for (account, f) in &report.score.by_account {
+            row(&mut o, &escape(account), f);
+        }
+        o.push('\n');
+    }
     let findings = report.findings();
     if findings.is_empty() {
         o.push_str("### Findings\n\nNo failing result.\n\n");
@@ -148,7 +156,12 @@ pub fn to_string(report: &Report) -> String {
                 "| {} | {} | {} | {}{} |",
                 f.severity,
                 escape(&f.rule_id),
-                escape(&f.region),
+                // Many accounts: the same Region appears once per account.
+                if many {
+                    escape(&format!("{} ({})", f.region, f.account_id))
+                } else {
+                    escape(&f.region)
+                },
                 if f.known { "*(known)* " } else { "" },
                 escape(&f.message)
             );

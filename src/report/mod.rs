@@ -262,6 +262,14 @@ impl Report {
         }
     }
 
+    /// Score, gate and RPO table from `results`, the way [`Report::build`] derives them:
+    /// `msgready merge` re-derives them after combining the results of several reports.
+    pub fn rescore(&mut self, gate_options: crate::exit::GateOptions) {
+        self.score = crate::score::score(&self.results, &self.deployment);
+        self.gate = crate::exit::gate(&gate_options, &self.results, &self.score);
+        self.rpo = rpo_rows(&self.results);
+    }
+
     pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
         self.rules.iter().find(|r| r.id == id)
     }

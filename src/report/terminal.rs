@@ -125,6 +125,13 @@ pub fn render(report: &Report, style: &Style) -> String {
             o.push_str(&row(&r.name, f));
         }
     }
+    if report.score.by_account.len() > 1 {
+        o.push('\n');
+        o.push_str(&style.bold(&header.replacen("               ", "Account        ", 1)));
+        for (account, f) in &report.score.by_account {
+            o.push_str(&row(account, f));
+        }
+    }
     if !report.score.verdicts.is_empty() {
         o.push_str(&format!("\n{}\n", style.bold("Failover readiness")));
         for v in &report.score.verdicts {
@@ -170,13 +177,18 @@ pub fn render(report: &Report, style: &Style) -> String {
             style.bold("Top findings"),
             findings.len()
         );
+        let many = report.score.by_account.len() > 1;
         for f in findings.iter().take(TOP) {
             let _ = writeln!(
                 o,
                 "  {} {:<11}{:<15}{}{}",
                 style.sev(f.severity),
                 f.rule_id,
-                f.region,
+                if many {
+                    format!("{} {}", f.account_id, f.region)
+                } else {
+                    f.region.clone()
+                },
                 if f.known { "[known] " } else { "" },
                 clean(&f.message)
             );

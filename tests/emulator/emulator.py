@@ -1434,6 +1434,11 @@ class Handler(BaseHTTPRequestHandler):
                 param = req.body_json.get(lst[1])
         if req.protocol == "rpc-v2-cbor" and req.operation in CW_KEYS:
             param = req.body_json.get(CW_KEYS[req.operation])
+        if req.service == "sts" and req.operation == "AssumeRole":
+            # Keyed by the role ARN, so a scenario can deny one account's role (many-account
+            # scans); the request itself still goes to moto.
+            form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace")))
+            param = form.get("RoleArn")
         proxied = False
         owned = emu.scenario.owns(req.service, req.operation)
         if req.service == "monitoring" and req.protocol != "rpc-v2-cbor":

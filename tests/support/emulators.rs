@@ -81,29 +81,40 @@ pub fn start_with(scenario: &str, extra: &[&str], seed: bool) -> Emulators {
     if seed {
         seed_moto(&py, &emus.moto);
     }
-    let mut emu = Command::new(&py)
-        .arg(repo().join("tests/emulator/emulator.py"))
-        .arg("--scenario")
-        .arg(repo().join("tests/emulator/scenarios").join(scenario))
-        .args(["--port", "0", "--upstream", &emus.moto, "--log"])
-        .arg(&emus.log)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the emulator");
-    let stdout = emu.stdout.take().expect("stdout");
-    emus.children.push(emu);
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("emulator banner");
-    emus.endpoint = line
-        .trim()
-        .strip_prefix("listening ")
-        .unwrap_or_else(|| panic!("unexpected emulator banner {line:?}"))
-        .to_string();
+    emus.attach_emulator(scenario, extra);
     emus
+}
+
+impl Emulators {
+    /// Starts the scenario emulator in front of this moto (which may have been prepared
+    /// first, e.g. with an organization); `scenario` under tests/emulator/scenarios/ or an
+    /// absolute path. `endpoint` becomes the emulator's.
+    pub fn attach_emulator(&mut self, scenario: &str, extra: &[&str]) {
+        let py = python();
+        let emus = self;
+        let mut emu = Command::new(&py)
+            .arg(repo().join("tests/emulator/emulator.py"))
+            .arg("--scenario")
+            .arg(repo().join("tests/emulator/scenarios").join(scenario))
+            .args(["--port", "0", "--upstream", &emus.moto, "--log"])
+            .arg(&emus.log)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the emulator");
+        let stdout = emu.stdout.take().expect("stdout");
+        emus.children.push(emu);
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("emulator banner");
+        emus.endpoint = line
+            .trim()
+            .strip_prefix("listening ")
+            .unwrap_or_else(|| panic!("unexpected emulator banner {line:?}"))
+            .to_string();
+    }
 }
 
 /// moto alone, empty, on a free loopback port; `endpoint` and `moto` are both its address.
@@ -131,7 +142,7 @@ pub fn start_moto() -> Emulators {
     emus
 }
 
-fn seed_moto(py: &Path, moto: &str) {
+pub fn seed_moto(py: &Path, moto: &str) {
     let seeded = Command::new(py)
         .arg(repo().join("tests/emulator/seed_moto.py"))
         .arg(moto)
