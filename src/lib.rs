@@ -266,6 +266,9 @@ pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSn
         Some(s) => Some(collect::dns::parse_server(s)?),
         None => None,
     };
+    let (cancel, trigger) = collect::Cancel::new();
+    collector.cancel = cancel.clone();
+    on_sigint(trigger)?;
     let account = runtime.block_on(async {
         if opts.dns {
             let resolver = collect::dns::resolver(dns_server)?;
@@ -273,6 +276,8 @@ pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSn
         }
         let sdk = collect::load_sdk_config(&opts.credentials, &opts.limits).await;
         let progress = collect::progress::start(collector.recorder.clone(), regions.clone());
+        // Once collecting, the cancel makes every pending call give up, so `collect` returns
+        // what was gathered (see `collect::Cancel`).
         let account = collector.collect(&sdk, &regions).await;
         if let Some(p) = progress {
             p.finish();
@@ -283,10 +288,34 @@ pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSn
         schema_version: facts::SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         collected_at: Some(now_rfc3339()),
-        complete: true,
+        complete: !cancel.is_raised(),
         salt_id: Some(salt.id()),
         accounts: vec![account],
     })
+}
+
+/// First SIGINT: raise the cancel (calls give up, the facts so far are kept and written). A
+/// second one: leave at once, as a user pressing Ctrl-C twice expects. A plain thread on
+/// signal-hook's self-pipe (tokio's signal support would rebuild every SDK crate with another
+/// tokio feature set for this one handler).
+fn on_sigint(trigger: collect::CancelTrigger) -> Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT])
+        .map_err(|e| error::Error::Usage(format!("cannot listen for SIGINT: {e}")))?;
+    std::thread::Builder::new()
+        .name("msgready-sigint".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                if trigger.is_raised() {
+                    std::process::exit(i32::from(exit::INTERRUPTED));
+                }
+                eprintln!(
+                    "msgready: interrupted: finishing with the facts gathered so far (Ctrl-C again to quit now)"
+                );
+                trigger.raise();
+            }
+        })
+        .map_err(|e| error::Error::Usage(format!("cannot listen for SIGINT: {e}")))?;
+    Ok(())
 }
 
 pub fn now_rfc3339() -> String {
