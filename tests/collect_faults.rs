@@ -216,23 +216,40 @@ fn one_service_denied_in_one_region_leaves_the_rest_and_exits_3() {
 
 /// Runs `cmd` until the emulator has answered `after` requests, then sends it SIGINT; returns
 /// its exit code and stderr.
-fn interrupt(emus: &emulators::Emulators, cmd: &mut std::process::Command, after: usize) -> (Option<i32>, String) {
+fn interrupt(
+    emus: &emulators::Emulators,
+    cmd: &mut std::process::Command,
+    after: usize,
+) -> (Option<i32>, String) {
     use std::time::{Duration, Instant};
     let log = emus.dir.path().join("interrupted.stderr");
+    // The emulator may still be answering the previous run's requests (it adds latency to
+    // each): start counting once its log is quiet.
+    let mut before = emus.requests().len();
+    loop {
+        std::thread::sleep(Duration::from_millis(1500));
+        let now = emus.requests().len();
+        if now == before {
+            break;
+        }
+        before = now;
+    }
     let mut child = cmd
         .stderr(std::fs::File::create(&log).expect("stderr file"))
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("start msgready");
     let start = Instant::now();
-    let before = emus.requests().len();
     while emus.requests().len() < before + after {
         assert!(
             child.try_wait().expect("poll").is_none(),
             "the scan ended before it could be interrupted: {}",
             std::fs::read_to_string(&log).unwrap_or_default()
         );
-        assert!(start.elapsed() < Duration::from_secs(120), "the scan made no progress");
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the scan made no progress"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let killed = std::process::Command::new("kill")
@@ -257,14 +274,13 @@ fn interrupt(emus: &emulators::Emulators, cmd: &mut std::process::Command, after
     );
     let stderr = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(!stderr.contains("panicked"), "{stderr}");
-    (status.code(), stderr)
+    (status.code(), format!("{status}; stderr:\n{stderr}"))
 }
 
 /// The facts an interrupted run wrote: marked incomplete, with what was read and what was not.
 fn check_incomplete(path: &std::path::Path) -> Value {
     let facts: Value = serde_json::from_str(
-        &std::fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        &std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
     )
     .expect("the incomplete facts parse");
     assert_eq!(facts["complete"], false, "not marked incomplete");
@@ -309,7 +325,10 @@ fn sigint_leaves_earlier_outputs_and_writes_the_facts_so_far_marked_incomplete()
     );
     assert_eq!(code, Some(130), "{stderr}");
     assert!(stderr.contains("facts.incomplete.json"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(&facts).expect("read"), "earlier facts");
+    assert_eq!(
+        std::fs::read_to_string(&facts).expect("read"),
+        "earlier facts"
+    );
     check_incomplete(&dir.path().join("facts.incomplete.json"));
 
     // `scan --out DIR`: the reports of the earlier run stay, no report of half a scan appears.
@@ -351,7 +370,12 @@ fn sigint_leaves_earlier_outputs_and_writes_the_facts_so_far_marked_incomplete()
         .args(["--format", "json", "--fail-on", "none"])
         .output()
         .expect("evaluate");
-    assert_eq!(run.status.code(), Some(3), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let report: Value = serde_json::from_str(
         &std::fs::read_to_string(report_dir.join("report.json")).expect("report"),
     )
@@ -364,7 +388,9 @@ fn sigint_leaves_earlier_outputs_and_writes_the_facts_so_far_marked_incomplete()
         .iter()
         .filter(|r| {
             r["status"] == "not_assessed"
-                && r["message"].as_str().is_some_and(|m| m.contains("interrupted"))
+                && r["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("interrupted"))
         })
         .count();
     eprintln!("sigint: {unassessed} not_assessed results, {naming} naming the interruption");
@@ -375,5 +401,8 @@ fn sigint_leaves_earlier_outputs_and_writes_the_facts_so_far_marked_incomplete()
         .iter()
         .filter(|r| r["status"] == "pass")
         .count();
-    assert!(passed > 0, "nothing gathered before the interruption was judged");
+    assert!(
+        passed > 0,
+        "nothing gathered before the interruption was judged"
+    );
 }

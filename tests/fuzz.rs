@@ -54,14 +54,18 @@ fn fixtures() -> &'static [(Config, Value)] {
                 .collect();
             files.sort();
             for f in files {
-                let case: Value =
-                    serde_json::from_str(&std::fs::read_to_string(&f).expect("read")).expect("json");
+                let case: Value = serde_json::from_str(&std::fs::read_to_string(&f).expect("read"))
+                    .expect("json");
                 let config: Config =
                     serde_json::from_value(case["config"].clone()).expect("fixture config");
                 out.push((config, case["facts"].clone()));
             }
         }
-        assert!(out.len() > 100, "expected the rule fixtures, found {}", out.len());
+        assert!(
+            out.len() > 100,
+            "expected the rule fixtures, found {}",
+            out.len()
+        );
         out
     })
 }
@@ -156,12 +160,61 @@ fn nasty() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::collection::vec(any::<char>(), 0..6).prop_map(|c| c.into_iter().collect()),
         prop::sample::select(vec![
-            "\"", "'", "{", "}", "[", "]", ",", ":", "=", "\\", "\\u0000", "\\ud800", "\n", "\r\n",
-            "\t", "\u{1b}[31m", "\u{0}", "#", "null", "true", "-0", "1e309", "-1e309",
-            "18446744073709551616", "-9223372036854775809", "NaN", "0x1F", "[[", "]]", "\"\"\"",
-            "'''", "2027-02-30", "1979-05-27T07:32:00Z", "*", "**", "?", "[!a-z]", "{", "\u{feff}",
-            "é", "\u{202e}", "input.", "some x in", "default", "package", "import", "with",
-            "not", ":=", "==", "count(", ")", "sprintf(\"%v\"", "regex.match(\"(\"", "\\d",
+            "\"",
+            "'",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "=",
+            "\\",
+            "\\u0000",
+            "\\ud800",
+            "\n",
+            "\r\n",
+            "\t",
+            "\u{1b}[31m",
+            "\u{0}",
+            "#",
+            "null",
+            "true",
+            "-0",
+            "1e309",
+            "-1e309",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "NaN",
+            "0x1F",
+            "[[",
+            "]]",
+            "\"\"\"",
+            "'''",
+            "2027-02-30",
+            "1979-05-27T07:32:00Z",
+            "*",
+            "**",
+            "?",
+            "[!a-z]",
+            "{",
+            "\u{feff}",
+            "é",
+            "\u{202e}",
+            "input.",
+            "some x in",
+            "default",
+            "package",
+            "import",
+            "with",
+            "not",
+            ":=",
+            "==",
+            "count(",
+            ")",
+            "sprintf(\"%v\"",
+            "regex.match(\"(\"",
+            "\\d",
         ])
         .prop_map(str::to_string),
     ]
@@ -170,11 +223,15 @@ fn nasty() -> impl Strategy<Value = String> {
 fn edit() -> impl Strategy<Value = Edit> {
     let pos = any::<prop::sample::Index>();
     prop_oneof![
-        pos.clone().prop_map(|i| Edit::Truncate(i.index(usize::MAX))),
+        pos.clone()
+            .prop_map(|i| Edit::Truncate(i.index(usize::MAX))),
         (pos.clone(), 1..64usize).prop_map(|(i, n)| Edit::Delete(i.index(usize::MAX), n)),
         (pos.clone(), nasty()).prop_map(|(i, s)| Edit::Insert(i.index(usize::MAX), s)),
-        (pos.clone(), 1..16usize, nasty())
-            .prop_map(|(i, n, s)| Edit::Replace(i.index(usize::MAX), n, s)),
+        (pos.clone(), 1..16usize, nasty()).prop_map(|(i, n, s)| Edit::Replace(
+            i.index(usize::MAX),
+            n,
+            s
+        )),
         (pos, 1..200usize).prop_map(|(i, n)| Edit::Duplicate(i.index(usize::MAX), n)),
     ]
 }

@@ -16,7 +16,10 @@ const HOSTILE: &[(&str, &str)] = &[
         "password-reset",
         "reset\"><img src=x onerror=alert(2)>|pipe|`tick`|[link](javascript:alert(3))@here",
     ),
-    ("promo", "promo\u{1b}[2J\u{1b}]8;;http:x\u{7}\u{9b}31m\u{0}\r"),
+    (
+        "promo",
+        "promo\u{1b}[2J\u{1b}]8;;http:x\u{7}\u{9b}31m\u{0}\r",
+    ),
 ];
 
 fn replace_strings(v: &mut Value) {
@@ -120,9 +123,16 @@ fn hostile_names_from_aws_stay_inert_in_every_format() {
         match name.as_str() {
             "report.html" => {
                 assert!(!text.contains("<img"), "html: a live <img>");
-                assert_eq!(text.matches("<script").count(), 1, "html: a second <script>");
+                assert_eq!(
+                    text.matches("<script").count(),
+                    1,
+                    "html: a second <script>"
+                );
                 assert!(text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-                assert!(!text.contains("href=\"javascript"), "html: a javascript: link");
+                assert!(
+                    !text.contains("href=\"javascript"),
+                    "html: a javascript: link"
+                );
             }
             "report.md" => {
                 assert!(!text.contains("<script>"), "markdown: raw <script>");
@@ -133,7 +143,10 @@ fn hostile_names_from_aws_stay_inert_in_every_format() {
                     "markdown: a live link"
                 );
                 assert!(!text.contains("@here"), "markdown: a live @-mention");
-                assert!(!text.contains("|pipe|"), "markdown: a pipe that splits the table");
+                assert!(
+                    !text.contains("|pipe|"),
+                    "markdown: a pipe that splits the table"
+                );
             }
             "report.junit.xml" => {
                 assert!(!text.contains("<script>"), "junit: raw <script>");

@@ -649,12 +649,13 @@ impl Ctx {
 
     /// Records that `operation` was cut short by SIGINT.
     pub fn interrupted(&self, operation: &str) {
-        self.recorder.with(self.service, &self.region, operation, |e| {
-            e.failure.get_or_insert((
-                FailureReason::Interrupted,
-                "the scan was interrupted (SIGINT) before this call was answered".into(),
-            ));
-        });
+        self.recorder
+            .with(self.service, &self.region, operation, |e| {
+                e.failure.get_or_insert((
+                    FailureReason::Interrupted,
+                    "the scan was interrupted (SIGINT) before this call was answered".into(),
+                ));
+            });
     }
 
     /// Records the failure of `operation` for the whole service (`*`) in this Region.
