@@ -460,7 +460,7 @@ pub fn run(cli: Cli) -> u8 {
             Ok(()) => exit::PASSED,
             Err(e) => {
                 eprintln!("msgready: error: {e}");
-                exit::COULD_NOT_RUN
+                exit::error_code(&e)
             }
         },
         Command::Rules(cmd) => match rules(cmd) {
@@ -640,11 +640,38 @@ fn collect(args: &CollectArgs) -> Result<()> {
         empty_shard_note();
         return Ok(());
     }
+    summarise_collection(&snapshot);
+    if !snapshot.complete {
+        let partial = output::incomplete_sibling(&args.out);
+        return Err(keep_incomplete(&snapshot, &partial, &args.out));
+    }
     let json = serde_json::to_vec_pretty(&snapshot).map_err(|e| Error::Usage(e.to_string()))?;
     crate::fsutil::write_atomic(&args.out, &json)?;
-    summarise_collection(&snapshot);
     eprintln!("msgready: wrote {}", args.out.display());
     Ok(())
+}
+
+/// After SIGINT: writes the facts gathered so far (marked `complete: false`, the unread
+/// operations recorded as interrupted) to `partial`, and returns the error that ends the run
+/// (exit 130). `kept` is what was deliberately left untouched.
+fn keep_incomplete(
+    snapshot: &crate::facts::FactSnapshot,
+    partial: &std::path::Path,
+    kept: &std::path::Path,
+) -> Error {
+    let written = serde_json::to_vec_pretty(snapshot)
+        .map_err(|e| Error::Usage(e.to_string()))
+        .and_then(|json| crate::fsutil::write_atomic(partial, &json));
+    match written {
+        Ok(()) => Error::Interrupted(format!(
+            "interrupted: the facts gathered so far are in {} (marked incomplete); {} was left as it was",
+            partial.display(),
+            kept.display()
+        )),
+        Err(e) => Error::Interrupted(format!(
+            "interrupted, and the facts gathered so far could not be written: {e}"
+        )),
+    }
 }
 
 fn scan(args: &ScanArgs) -> Result<exit::Gate> {
@@ -656,6 +683,7 @@ fn scan(args: &ScanArgs) -> Result<exit::Gate> {
         args.report.baseline.as_deref(),
         &rules,
     )?;
+    let target = output::Target::parse(&args.report.out, args.report.history)?;
     let snapshot = crate::collect_snapshot(&config, &args.aws.options()?)?;
     if snapshot.accounts.is_empty() {
         empty_shard_note();
@@ -669,6 +697,14 @@ fn scan(args: &ScanArgs) -> Result<exit::Gate> {
         });
     }
     summarise_collection(&snapshot);
+    if !snapshot.complete {
+        // No report from half a scan: the reports already there stay the last complete ones.
+        return Err(keep_incomplete(
+            &snapshot,
+            &target.incomplete_facts(),
+            &args.report.out,
+        ));
+    }
     let report = crate::evaluate_with(
         &rules,
         &config,

@@ -1,5 +1,5 @@
-//! Library errors. Every variant is a reason msgready could not run (exit code 2); findings are
-//! never errors.
+//! Library errors. Every variant but `Interrupted` is a reason msgready could not run (exit
+//! code 2); `Interrupted` (SIGINT) is exit 130. Findings are never errors.
 
 use std::fmt;
 
@@ -46,6 +46,9 @@ pub enum Error {
     /// A flag or argument that is well-formed but not acceptable.
     #[error("{0}")]
     Usage(String),
+    /// SIGINT: the run stopped early; the message says what was kept and where.
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 fn join(diags: &[Diagnostic]) -> String {

@@ -6,6 +6,7 @@
 //! | 1 | gate failed: a failing result at or above `--fail-on`, or the score below `--min-score` |
 //! | 2 | could not run: bad flags, config, rules or facts |
 //! | 3 | incomplete: some results `not_assessed`, and the gate did not fail |
+//! | 130 | interrupted (SIGINT) during collection: earlier outputs left as they were, the facts gathered so far written beside them (`*.incomplete.json`), no report |
 
 use crate::engine::RuleResult;
 use crate::rules_meta::{Severity, Status};
@@ -17,6 +18,8 @@ pub const PASSED: u8 = 0;
 pub const GATE_FAILED: u8 = 1;
 pub const COULD_NOT_RUN: u8 = 2;
 pub const INCOMPLETE: u8 = 3;
+/// 128 + SIGINT, the shell's convention, so that scripts see an interruption as one.
+pub const INTERRUPTED: u8 = 130;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GateOptions {
@@ -93,10 +96,18 @@ pub fn gate(options: &GateOptions, results: &[RuleResult], score: &Score) -> Gat
 /// The exit code for a run: an error beats a failed gate, which beats an incomplete scan.
 pub fn exit_code(outcome: &Result<Gate, crate::error::Error>) -> u8 {
     match outcome {
-        Err(_) => COULD_NOT_RUN,
+        Err(e) => error_code(e),
         Ok(g) if g.failed => GATE_FAILED,
         Ok(g) if g.not_assessed > 0 => INCOMPLETE,
         Ok(_) => PASSED,
+    }
+}
+
+/// The exit code of a run that ended in an error.
+pub fn error_code(e: &crate::error::Error) -> u8 {
+    match e {
+        crate::error::Error::Interrupted(_) => INTERRUPTED,
+        _ => COULD_NOT_RUN,
     }
 }
 
@@ -122,6 +133,7 @@ mod tests {
         assert_eq!(exit_code(&Ok(g(true, 5))), 1);
         assert_eq!(exit_code(&Ok(g(false, 5))), 3);
         assert_eq!(exit_code(&Err(Error::Usage("x".into()))), 2);
+        assert_eq!(exit_code(&Err(Error::Interrupted("x".into()))), 130);
     }
 
     #[test]

@@ -272,6 +272,8 @@ pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSn
         Some(s) => Some(collect::dns::parse_server(s)?),
         None => None,
     };
+    let (cancel, trigger) = collect::Cancel::new();
+    on_sigint(trigger)?;
     let accounts = runtime.block_on(async {
         let resolver = match opts.dns {
             true => Some(collect::Resolver(std::sync::Arc::new(
@@ -283,6 +285,7 @@ pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSn
             let mut c = collect::Collector::new(salt.clone(), opts.limits);
             c.window_days = config.thresholds.exercise_window_days;
             c.dns = resolver.clone();
+            c.cancel = cancel.clone();
             c
         };
         let sdk = collect::load_sdk_config(&opts.credentials, &opts.limits).await;
@@ -291,6 +294,8 @@ pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSn
         }
         let collector = collector("");
         let progress = collect::progress::start(collector.recorder.clone(), regions.clone());
+        // Once collecting, the cancel makes every pending call give up, so `collect` returns
+        // what was gathered (see `collect::Cancel`).
         let account = collector.collect(&sdk, &regions).await;
         if let Some(p) = progress {
             p.finish();
@@ -301,7 +306,7 @@ pub fn collect_snapshot(config: &Config, opts: &CollectOptions) -> Result<FactSn
         schema_version: facts::SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         collected_at: Some(now_rfc3339()),
-        complete: true,
+        complete: !cancel.is_raised(),
         salt_id: Some(salt.id()),
         accounts,
     })
@@ -375,6 +380,30 @@ async fn collect_accounts(
         .await;
     out.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     Ok(out)
+}
+
+/// First SIGINT: raise the cancel (calls give up, the facts so far are kept and written). A
+/// second one: leave at once, as a user pressing Ctrl-C twice expects. A plain thread on
+/// signal-hook's self-pipe (tokio's signal support would rebuild every SDK crate with another
+/// tokio feature set for this one handler).
+fn on_sigint(trigger: collect::CancelTrigger) -> Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT])
+        .map_err(|e| error::Error::Usage(format!("cannot listen for SIGINT: {e}")))?;
+    std::thread::Builder::new()
+        .name("msgready-sigint".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                if trigger.is_raised() {
+                    std::process::exit(i32::from(exit::INTERRUPTED));
+                }
+                eprintln!(
+                    "msgready: interrupted: finishing with the facts gathered so far (Ctrl-C again to quit now)"
+                );
+                trigger.raise();
+            }
+        })
+        .map_err(|e| error::Error::Usage(format!("cannot listen for SIGINT: {e}")))?;
+    Ok(())
 }
 
 pub fn now_rfc3339() -> String {

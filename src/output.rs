@@ -55,12 +55,32 @@ impl Target {
         })
     }
 
+    /// Where an interrupted scan writes the facts it gathered: beside the reports, never over
+    /// them (the folder's reports stay as the last complete run left them). For S3, the
+    /// working folder: a partial snapshot is not a report and is not uploaded.
+    pub fn incomplete_facts(&self) -> PathBuf {
+        match self {
+            Target::Flat(dir) | Target::History(dir) => dir.join("facts.incomplete.json"),
+            Target::S3 { .. } => PathBuf::from("msgready-facts.incomplete.json"),
+        }
+    }
+
     pub fn keeps_history(&self) -> bool {
         !matches!(self, Target::Flat(_))
     }
 }
 
 /// `20261126T172000Z` from an RFC 3339 time (the report's `generated_at`).
+/// `facts.json` → `facts.incomplete.json`: where `collect --out FILE` puts an interrupted
+/// collection, leaving FILE as the last complete one left it.
+pub fn incomplete_sibling(out: &Path) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "facts".into());
+    out.with_file_name(format!("{stem}.incomplete.json"))
+}
+
 pub fn run_name(generated_at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(generated_at)
         .map(|t| t.with_timezone(&chrono::Utc))

@@ -213,3 +213,196 @@ fn one_service_denied_in_one_region_leaves_the_rest_and_exits_3() {
         assert_eq!(got.get(key), Some(status), "{key:?} changed");
     }
 }
+
+/// Runs `cmd` until the emulator has answered `after` requests, then sends it SIGINT; returns
+/// its exit code and stderr.
+fn interrupt(
+    emus: &emulators::Emulators,
+    cmd: &mut std::process::Command,
+    after: usize,
+) -> (Option<i32>, String) {
+    use std::time::{Duration, Instant};
+    let log = emus.dir.path().join("interrupted.stderr");
+    // The emulator may still be answering the previous run's requests (it adds latency to
+    // each): start counting once its log is quiet.
+    let mut before = emus.requests().len();
+    loop {
+        std::thread::sleep(Duration::from_millis(1500));
+        let now = emus.requests().len();
+        if now == before {
+            break;
+        }
+        before = now;
+    }
+    let mut child = cmd
+        .stderr(std::fs::File::create(&log).expect("stderr file"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start msgready");
+    let start = Instant::now();
+    while emus.requests().len() < before + after {
+        assert!(
+            child.try_wait().expect("poll").is_none(),
+            "the scan ended before it could be interrupted: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the scan made no progress"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(killed.success());
+    let interrupted_at = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("poll") {
+            break s;
+        }
+        assert!(
+            interrupted_at.elapsed() < Duration::from_secs(60),
+            "msgready did not stop after SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    eprintln!(
+        "sigint: stopped {} ms after SIGINT",
+        interrupted_at.elapsed().as_millis()
+    );
+    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (status.code(), format!("{status}; stderr:\n{stderr}"))
+}
+
+/// The facts an interrupted run wrote: marked incomplete, with what was read and what was not.
+fn check_incomplete(path: &std::path::Path) -> Value {
+    let facts: Value = serde_json::from_str(
+        &std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .expect("the incomplete facts parse");
+    assert_eq!(facts["complete"], false, "not marked incomplete");
+    let statuses: Vec<&Value> = facts["accounts"][0]["collection"]
+        .as_array()
+        .expect("collection")
+        .iter()
+        .collect();
+    let interrupted = statuses
+        .iter()
+        .filter(|c| c["reason"] == "interrupted")
+        .count();
+    let ok = statuses.iter().filter(|c| c["status"] == "ok").count();
+    eprintln!("sigint: {ok} operations read, {interrupted} interrupted");
+    assert!(interrupted > 0, "no operation recorded as interrupted");
+    assert!(ok > 0, "nothing gathered before the interruption");
+    facts
+}
+
+#[test]
+fn sigint_leaves_earlier_outputs_and_writes_the_facts_so_far_marked_incomplete() {
+    let clean = emulators::start("two-region.json", &[]);
+    let (_, clean_report) = scan(&clean, &[]);
+
+    // Latency keeps the scan running long enough to be interrupted midway.
+    let slow = emulators::start("two-region.json", &["--latency-ms", "100"]);
+    let config = emulators::repo().join("tests/emulator/two-region.toml");
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    // `collect --out FILE`: FILE from an earlier run stays as it was.
+    let facts = dir.path().join("facts.json");
+    std::fs::write(&facts, "earlier facts").expect("write");
+    let (code, stderr) = interrupt(
+        &slow,
+        slow.msgready()
+            .arg("collect")
+            .arg("--config")
+            .arg(&config)
+            .arg("--out")
+            .arg(&facts),
+        15,
+    );
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("facts.incomplete.json"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&facts).expect("read"),
+        "earlier facts"
+    );
+    check_incomplete(&dir.path().join("facts.incomplete.json"));
+
+    // `scan --out DIR`: the reports of the earlier run stay, no report of half a scan appears.
+    let out = dir.path().join("report");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join("report.json"), "earlier report").expect("write");
+    let (code, stderr) = interrupt(
+        &slow,
+        slow.msgready()
+            .arg("scan")
+            .arg("--config")
+            .arg(&config)
+            .arg("--out")
+            .arg(&out)
+            .args(["--format", "json,html"]),
+        25,
+    );
+    assert_eq!(code, Some(130), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("report.json")).expect("read"),
+        "earlier report"
+    );
+    assert!(!out.join("report.html").exists(), "a report of half a scan");
+    let partial = out.join("facts.incomplete.json");
+    check_incomplete(&partial);
+
+    // Evaluated, the incomplete facts judge what they hold and leave the rest not_assessed,
+    // naming the interruption: never a pass the full scan would not give.
+    let report_dir = dir.path().join("evaluated");
+    let run = slow
+        .msgready()
+        .arg("evaluate")
+        .arg("--facts")
+        .arg(&partial)
+        .arg("--config")
+        .arg(&config)
+        .arg("--out")
+        .arg(&report_dir)
+        .args(["--format", "json", "--fail-on", "none"])
+        .output()
+        .expect("evaluate");
+    assert_eq!(
+        run.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(report_dir.join("report.json")).expect("report"),
+    )
+    .expect("parses");
+    assert_eq!(report["facts"]["complete"], false);
+    let unassessed = same_or_not_assessed(&clean_report, &report);
+    let naming = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| {
+            r["status"] == "not_assessed"
+                && r["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("interrupted"))
+        })
+        .count();
+    eprintln!("sigint: {unassessed} not_assessed results, {naming} naming the interruption");
+    assert!(naming > 0, "no not_assessed result names the interruption");
+    let passed = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["status"] == "pass")
+        .count();
+    assert!(
+        passed > 0,
+        "nothing gathered before the interruption was judged"
+    );
+}

@@ -28,6 +28,7 @@ fn ctx(service: &'static str) -> Ctx {
         recorder: Recorder::default(),
         pacer: Pacer::new(fast_limits()),
         concurrency: 4,
+        cancel: Default::default(),
     }
 }
 

@@ -127,7 +127,11 @@ async fn lookup(
 ) -> Option<DnsRecord> {
     // A trailing dot: never let the system's search domains turn the name into another.
     let fqdn = format!("{name}.");
-    let values = match resolver.lookup(fqdn.as_str(), kind).await {
+    let Some(answer) = ctx.cancel.race(resolver.lookup(fqdn.as_str(), kind)).await else {
+        ctx.interrupted(OPERATION);
+        return None;
+    };
+    let values = match answer {
         Ok(answer) => {
             let mut v: Vec<String> = answer
                 .record_iter()

@@ -460,6 +460,66 @@ pub struct Ctx {
     pub recorder: Recorder,
     pub pacer: Pacer,
     pub concurrency: usize,
+    pub cancel: Cancel,
+}
+
+/// Raised by SIGINT: every call not yet answered gives up and is recorded as interrupted, so
+/// the collection ends promptly with what it has (sections it could not finish stay missing
+/// and come out `not_assessed`, never `pass`).
+#[derive(Debug, Clone)]
+pub struct Cancel(tokio::sync::watch::Receiver<bool>);
+
+/// The one handle that raises a [`Cancel`].
+#[derive(Debug)]
+pub struct CancelTrigger(tokio::sync::watch::Sender<bool>);
+
+impl Cancel {
+    pub fn new() -> (Cancel, CancelTrigger) {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        (Cancel(rx), CancelTrigger(tx))
+    }
+
+    /// A cancel that is never raised (its trigger is gone).
+    pub fn never() -> Cancel {
+        Cancel::new().0
+    }
+
+    pub fn is_raised(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Completes when raised; never when the trigger was dropped unraised.
+    pub async fn raised(&self) {
+        let mut rx = self.0.clone();
+        if rx.wait_for(|v| *v).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+
+    /// Runs `work` unless the cancel is raised first (`None` then).
+    pub async fn race<T>(&self, work: impl std::future::Future<Output = T>) -> Option<T> {
+        tokio::select! {
+            biased;
+            _ = self.raised() => None,
+            out = work => Some(out),
+        }
+    }
+}
+
+impl Default for Cancel {
+    fn default() -> Self {
+        Cancel::never()
+    }
+}
+
+impl CancelTrigger {
+    pub fn raise(&self) {
+        self.0.send_replace(true);
+    }
+
+    pub fn is_raised(&self) -> bool {
+        *self.0.borrow()
+    }
 }
 
 impl Ctx {
@@ -486,10 +546,20 @@ impl Ctx {
         F: std::future::Future<Output = std::result::Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        self.pacer
-            .ready(&self.region, self.service, operation)
+        let answer = self
+            .cancel
+            .race(async {
+                self.pacer
+                    .ready(&self.region, self.service, operation)
+                    .await;
+                request.await
+            })
             .await;
-        match request.await {
+        let Some(answer) = answer else {
+            self.interrupted(operation);
+            return None;
+        };
+        match answer {
             Ok(out) => {
                 self.recorder.ok(self.service, &self.region, operation);
                 Some(Some(out))
@@ -518,10 +588,20 @@ impl Ctx {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         loop {
-            self.pacer
-                .ready(&self.region, self.service, operation)
+            let next = self
+                .cancel
+                .race(async {
+                    self.pacer
+                        .ready(&self.region, self.service, operation)
+                        .await;
+                    stream.next().await
+                })
                 .await;
-            match stream.next().await {
+            let Some(next) = next else {
+                self.interrupted(operation);
+                return false;
+            };
+            match next {
                 None => return true,
                 Some(Ok(page)) => {
                     self.recorder.ok(self.service, &self.region, operation);
@@ -566,6 +646,17 @@ impl Ctx {
         tracing::warn!(service = self.service, region = %self.region, operation, reason = reason.describe(), %detail, "call failed");
         self.recorder
             .failed(self.service, &self.region, operation, reason, detail);
+    }
+
+    /// Records that `operation` was cut short by SIGINT.
+    pub fn interrupted(&self, operation: &str) {
+        self.recorder
+            .with(self.service, &self.region, operation, |e| {
+                e.failure.get_or_insert((
+                    FailureReason::Interrupted,
+                    "the scan was interrupted (SIGINT) before this call was answered".into(),
+                ));
+            });
     }
 
     /// Records the failure of `operation` for the whole service (`*`) in this Region.
@@ -771,6 +862,8 @@ pub struct Collector {
     pub window_days: u32,
     /// Resolver for the DNS checks (`--dns`); `None` leaves `dns` uncollected.
     pub dns: Option<Resolver>,
+    /// Raised by SIGINT (see [`Cancel`]).
+    pub cancel: Cancel,
     pacer: Pacer,
 }
 
@@ -792,6 +885,7 @@ impl Collector {
             recorder: Recorder::default(),
             window_days: 30,
             dns: None,
+            cancel: Cancel::never(),
             pacer: Pacer::new(limits),
         }
     }
@@ -824,7 +918,16 @@ impl Collector {
     /// Reads every Region concurrently with clients built from `sdk`.
     pub async fn collect(&self, sdk: &SdkConfig, regions: &[String]) -> Result<AccountFacts> {
         let first = regions.first().map(String::as_str).unwrap_or("us-east-1");
-        let account_id = Self::account_id(sdk, first).await?;
+        // Interrupted before the account is known: there is nothing worth keeping.
+        let account_id = self
+            .cancel
+            .race(Self::account_id(sdk, first))
+            .await
+            .ok_or_else(|| {
+                Error::Interrupted(
+                    "interrupted before the account was identified; nothing was collected".into(),
+                )
+            })??;
         Ok(self
             .collect_with(account_id, regions, |r| {
                 RegionClients::new(sdk, r, &self.recorder)
@@ -938,6 +1041,7 @@ impl Collector {
             recorder: self.recorder.clone(),
             pacer: self.pacer.clone(),
             concurrency: self.limits.concurrency.max(1),
+            cancel: self.cancel.clone(),
         }
     }
 

@@ -869,6 +869,7 @@ mod tests {
                 ..Limits::default()
             }),
             concurrency: 4,
+            cancel: Default::default(),
         }
     }
 

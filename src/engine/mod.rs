@@ -335,6 +335,19 @@ fn assemble(
         // Optional facts that could not be read leave part of the rule unjudged: say so in a
         // result of its own, so the Region is incomplete rather than silently clean.
         let partial = gaps(rule, &rule.optional, account, deployment, region, true);
+        // After an interruption even what was read may be cut short (a list stopped midway
+        // reads as "nothing in use"): judge none of it.
+        if let Some(reason) = partial
+            .as_ref()
+            .filter(|r| r.contains(crate::facts::FailureReason::Interrupted.describe()))
+        {
+            out.push(base(
+                "-".into(),
+                Status::NotAssessed,
+                format!("{} could not be assessed in {region}: {reason}.", rule.id),
+            ));
+            continue;
+        }
         if let Some(reason) = &partial {
             out.push(base(
                 "-".into(),
@@ -488,7 +501,12 @@ fn gaps(
             }
             let region_match =
                 status.region == "global" || regions.contains(&status.region.as_str());
-            let op_match = status.operation == "*" || status.operation == op;
+            // An interrupted scan stopped everywhere at once: any list of the service may be
+            // cut short, so every rule reading the service is unjudged, not just those that
+            // name the operation.
+            let op_match = status.operation == "*"
+                || status.operation == op
+                || status.reason == Some(crate::facts::FailureReason::Interrupted);
             let service_gone = soft
                 && matches!(
                     status.reason,

@@ -328,6 +328,12 @@ impl RuleSet {
                 message: "no rule files (*.toml) found".into(),
             });
         }
+        Self::from_files(files)
+    }
+
+    /// Rules from (name shown in messages, file text) pairs: parsed and compiled, every
+    /// problem reported together.
+    pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Self> {
         let mut set = RuleSet::default();
         set.add_files(files)?;
         Ok(set)

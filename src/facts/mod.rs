@@ -16,6 +16,48 @@ use std::path::Path;
 /// Bumped when a change to the structs would make an older reader misread a snapshot.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The first list (by JSON path) holding two objects with the same identity: their `name`,
+/// `id` or `arn` (with `record_type`, since one DNS name has several record types).
+fn duplicate_entry(v: &serde_json::Value, path: &str) -> Option<(String, String)> {
+    use serde_json::Value;
+    match v {
+        Value::Array(items) => {
+            let mut seen = std::collections::BTreeSet::new();
+            for item in items {
+                let Value::Object(m) = item else { continue };
+                let Some((field, id)) = ["name", "id", "arn"]
+                    .iter()
+                    .find_map(|k| m.get(*k).and_then(Value::as_str).map(|v| (*k, v)))
+                else {
+                    continue;
+                };
+                let kind = m.get("record_type").and_then(Value::as_str).unwrap_or("");
+                if !seen.insert((field, id, kind)) {
+                    let what = if kind.is_empty() {
+                        format!("{field} `{id}`")
+                    } else {
+                        format!("{field} `{id}` ({kind})")
+                    };
+                    return Some((path.to_string(), what));
+                }
+            }
+            items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| duplicate_entry(item, &format!("{path}[{i}]")))
+        }
+        Value::Object(m) => m.iter().find_map(|(k, item)| {
+            let p = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            duplicate_entry(item, &p)
+        }),
+        _ => None,
+    }
+}
+
 impl FactSnapshot {
     /// Reads and validates a snapshot file. Every failure names the file and, for
     /// malformed JSON, the line and column.
@@ -83,6 +125,18 @@ impl FactSnapshot {
                     ),
                 });
             }
+        }
+        // AWS never lists one resource twice; a snapshot that does is malformed (rules would
+        // otherwise see two values for one fact, e.g. two spend limits of one name).
+        let doc = serde_json::to_value(self).map_err(|e| Error::Input {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        if let Some((path, key)) = duplicate_entry(&doc, "") {
+            return Err(Error::Input {
+                file: file.to_string(),
+                message: format!("`{path}` lists {key} twice"),
+            });
         }
         Ok(())
     }
