@@ -546,19 +546,7 @@ impl Ctx {
         F: std::future::Future<Output = std::result::Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let answer = self
-            .cancel
-            .race(async {
-                self.pacer
-                    .ready(&self.region, self.service, operation)
-                    .await;
-                request.await
-            })
-            .await;
-        let Some(answer) = answer else {
-            self.interrupted(operation);
-            return None;
-        };
+        let answer = self.paced(operation, request).await?;
         match answer {
             Ok(out) => {
                 self.recorder.ok(self.service, &self.region, operation);
@@ -575,6 +563,28 @@ impl Ctx {
         }
     }
 
+    /// Waits for the pacer, then runs `work`; `None` (recorded as interrupted) when SIGINT
+    /// comes first.
+    async fn paced<T>(
+        &self,
+        operation: &str,
+        work: impl std::future::Future<Output = T>,
+    ) -> Option<T> {
+        let out = self
+            .cancel
+            .race(async {
+                self.pacer
+                    .ready(&self.region, self.service, operation)
+                    .await;
+                work.await
+            })
+            .await;
+        if out.is_none() {
+            self.interrupted(operation);
+        }
+        out
+    }
+
     /// Reads every page of a paginator, pacing each page; `each` receives the pages. Returns
     /// false when a page failed (the failure is recorded; the pages before it were kept).
     pub async fn pages<O, E>(
@@ -588,17 +598,7 @@ impl Ctx {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         loop {
-            let next = self
-                .cancel
-                .race(async {
-                    self.pacer
-                        .ready(&self.region, self.service, operation)
-                        .await;
-                    stream.next().await
-                })
-                .await;
-            let Some(next) = next else {
-                self.interrupted(operation);
+            let Some(next) = self.paced(operation, stream.next()).await else {
                 return false;
             };
             match next {
