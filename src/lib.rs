@@ -14,6 +14,7 @@ pub mod exit;
 pub mod facts;
 pub mod fsutil;
 pub mod output;
+pub mod remediate;
 pub mod report;
 pub mod rules_meta;
 pub mod rules_test;
