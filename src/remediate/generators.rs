@@ -1140,7 +1140,7 @@ fn origination(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
         }
         lines.push(table.join("\n"));
         lines.push(format!(
-            "\nThen add it to the pool the primary uses for {country} (`aws pinpoint-sms-voice-v2 associate-origination-identity`), \
+            "Then add it to the pool the primary uses for {country} (`aws pinpoint-sms-voice-v2 associate-origination-identity`), \
              attach the opt-out list, and enable deletion protection."
         ));
     }
@@ -1549,10 +1549,54 @@ fn pinpoint_project(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
             );
             x.depends_on = depends.clone();
             x.note = Some(format!(
-                "Role {} must allow the stream of this Region (IAM-004).",
-                es.role_arn
+                "Streams to this Region's {}; the role is granted it below.",
+                ctx.here(&es.destination_stream_arn)
             ));
             plan.template.add(&id, x);
+            // The role is global and was written for the primary's stream: grant it this
+            // Region's, or the new stream is denied at its first write (IAM-004).
+            let action = if es.destination_stream_arn.contains(":kinesis:") {
+                vec!["kinesis:PutRecords", "kinesis:DescribeStream"]
+            } else {
+                vec!["firehose:PutRecordBatch", "firehose:DescribeDeliveryStream"]
+            };
+            let role = es
+                .role_arn
+                .rsplit('/')
+                .next()
+                .unwrap_or(&es.role_arn)
+                .to_string();
+            let pid = plan.template.logical_id("EventStreamRolePolicy", &name);
+            let mut rp = res(
+                "AWS::IAM::RolePolicy",
+                Node::map([
+                    ("RoleName", Node::s(&role)),
+                    (
+                        "PolicyName",
+                        Node::s(format!("msgready-{}-events-{name}", ctx.region)),
+                    ),
+                    (
+                        "PolicyDocument",
+                        Node::map([
+                            ("Version", Node::s("2012-10-17")),
+                            (
+                                "Statement",
+                                Node::List(vec![Node::map([
+                                    ("Effect", Node::s("Allow")),
+                                    ("Action", Node::strs(action)),
+                                    ("Resource", Node::List(vec![Node::r#ref(&pname)])),
+                                ])]),
+                            ),
+                        ]),
+                    ),
+                ]),
+                key.clone(),
+            );
+            rp.note = Some(format!(
+                "Lets role {role} write the events of project {name} in {}.",
+                ctx.region
+            ));
+            plan.template.add(&pid, rp);
         }
     }
     // Application settings.
