@@ -256,17 +256,20 @@ fn generate(templates: &mut Vec<PathBuf>, out: &Path, loaded: &Loaded, label: &s
 /// failures: written, checked for coverage, then linted in one cfn-lint run.
 #[test]
 fn generated_templates_pass_cfn_lint() {
-    let out = tempfile::tempdir().unwrap();
+    // MSGREADY_REMEDIATE_LINT_DIR keeps the generated files for inspection.
+    let keep = std::env::var_os("MSGREADY_REMEDIATE_LINT_DIR").map(PathBuf::from);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = keep.as_deref().unwrap_or(tmp.path());
     let mut templates: Vec<PathBuf> = Vec::new();
     generate(
         &mut templates,
-        out.path(),
+        out,
         &example("warm-standby"),
         "warm-standby",
     );
     generate(
         &mut templates,
-        out.path(),
+        out,
         &example("active-active"),
         "active-active",
     );
@@ -307,7 +310,7 @@ fn generated_templates_pass_cfn_lint() {
             path.file_stem().unwrap().to_string_lossy()
         );
         let before = templates.len();
-        generate(&mut templates, out.path(), &loaded, &label);
+        generate(&mut templates, out, &loaded, &label);
         with_failures += usize::from(templates.len() > before);
     }
     assert!(

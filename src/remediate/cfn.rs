@@ -300,7 +300,14 @@ impl Template {
                 "Conditions".into(),
                 Node::map([(
                     "Never",
-                    Node::map([("Fn::Equals", Node::strs(["msgready", "nothing to create"]))]),
+                    // Never true, and not a constant comparison (which cfn-lint flags).
+                    Node::map([(
+                        "Fn::Equals",
+                        Node::List(vec![
+                            Node::r#ref("AWS::Region"),
+                            Node::s("msgready-nothing-to-create"),
+                        ]),
+                    )]),
                 )]),
             ));
             top.push((

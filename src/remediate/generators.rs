@@ -723,7 +723,16 @@ fn ses_destination(
     set: &str,
     d: &EventDestination,
 ) -> Option<(String, Node)> {
+    // A default is offered only when the primary's ARN is of the service the destination type
+    // needs; otherwise the operator must supply it.
     let arn_param = |plan: &mut Plan, what: &str, default: String| {
+        let service = match d.destination_type.as_str() {
+            "firehose" => ":firehose:",
+            "sns" => ":sns:",
+            "eventbridge" => ":events:",
+            _ => ":",
+        };
+        let default = default.contains(service).then_some(default);
         let name = format!(
             "{}Arn",
             plan.template
@@ -736,15 +745,15 @@ fn ses_destination(
                     "{what} in {} for event destination {} of configuration set {set}",
                     ctx.region, d.name
                 ),
-                Some(default),
+                default,
             ),
         )
     };
     match d.destination_type.as_str() {
         "firehose" => {
             let arn = d.destination_arn.as_deref().map(|a| ctx.here(a))?;
-            let stream = arn_param(plan, "Firehose delivery stream ARN", arn);
             let role = d.role_arn.clone()?;
+            let stream = arn_param(plan, "Firehose delivery stream ARN", arn);
             Some((
                 "KinesisFirehoseDestination".into(),
                 Node::map([("DeliveryStreamARN", stream), ("IAMRoleARN", Node::s(role))]),
@@ -1310,6 +1319,13 @@ fn spend_limit(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
 
 fn sms_destination(ctx: &Ctx, plan: &mut Plan, set: &str, d: &EventDestination) -> Option<Node> {
     let arn = d.destination_arn.as_deref().map(|a| ctx.here(a))?;
+    let (service, role) = match d.destination_type.as_str() {
+        "firehose" => (":firehose:", Some(d.role_arn.clone()?)),
+        "sns" => (":sns:", None),
+        "cloudwatch" => (":logs:", Some(d.role_arn.clone()?)),
+        _ => return None,
+    };
+    let default = arn.contains(service).then_some(arn);
     let pname = format!(
         "{}Arn",
         plan.template
@@ -1327,24 +1343,22 @@ fn sms_destination(ctx: &Ctx, plan: &mut Plan, set: &str, d: &EventDestination) 
                 "{what} in {} for event destination {} of SMS configuration set {set}",
                 ctx.region, d.name
             ),
-            Some(arn),
+            default,
         ),
     );
+    let role = role.unwrap_or_default();
     let block = match d.destination_type.as_str() {
         "firehose" => (
             "KinesisFirehoseDestination",
             Node::map([
                 ("DeliveryStreamArn", arn_node),
-                ("IamRoleArn", Node::s(d.role_arn.clone()?)),
+                ("IamRoleArn", Node::s(&role)),
             ]),
         ),
         "sns" => ("SnsDestination", Node::map([("TopicArn", arn_node)])),
         "cloudwatch" => (
             "CloudWatchLogsDestination",
-            Node::map([
-                ("LogGroupArn", arn_node),
-                ("IamRoleArn", Node::s(d.role_arn.clone()?)),
-            ]),
+            Node::map([("LogGroupArn", arn_node), ("IamRoleArn", Node::s(&role))]),
         ),
         _ => return None,
     };
@@ -1515,12 +1529,8 @@ fn pinpoint_project(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
     let Some(app) = app_id(ctx, plan, &name, &key) else {
         return;
     };
-    let depends: BTreeSet<String> = match &app {
-        Node::Map(m) if m.first().is_some_and(|(k, _)| k == "Ref") => {
-            BTreeSet::from([plan.template.logical_id("PinpointApp", &name)])
-        }
-        _ => BTreeSet::new(),
-    };
+    // A `Ref` to the App in ApplicationId orders creation already (no DependsOn needed).
+    let depends: BTreeSet<String> = BTreeSet::new();
     let here = project_here(ctx, &name);
     let all = f.rule_id == "DATA-001" && missing;
     // Event stream.
@@ -2094,6 +2104,18 @@ fn lambda_permission(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
 
 // ----- CloudWatch alarms -----
 
+/// (logical ID suffix, namespace, metric, statistic, operator, period, threshold, missing data)
+type AlarmSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    &'static str,
+    &'static str,
+);
+
 fn alarms(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
     let missing = f
         .message
@@ -2106,8 +2128,7 @@ fn alarms(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
         "AlarmTopicArn",
         param(format!("SNS topic (or other alarm action ARN) that pages the on-call for failover triggers in {r}"), None),
     );
-    let mut wanted: Vec<(&str, &str, &str, &str, &str, i64, &str, &str)> = Vec::new();
-    // (id suffix, namespace, metric, statistic, operator, period, threshold, missing data)
+    let mut wanted: Vec<AlarmSpec> = Vec::new();
     if f.resource == "email" {
         if missing.contains("bounces") {
             wanted.push((
@@ -2195,5 +2216,39 @@ fn alarms(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
             x.note = Some("In a warm standby that sends little, size the threshold to the exercise traffic or enable actions at failover.".into());
         }
         plan.template.add(&id, x);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iam_004_message_gives_the_missing_permissions() {
+        let m = "Role r does not allow, in us-west-2: firehose:PutRecordBatch on arn:aws:firehose:us-west-2:1:deliverystream/a for the event stream of project p (the role grants it only on arn:aws:firehose:us-east-1:1:deliverystream/a); s3:PutObject on arn:aws:s3:::b/x/* for the export (no policy of the role grants it). Until it does, Pinpoint cannot stream.";
+        assert_eq!(
+            missing_permissions(m),
+            vec![
+                (
+                    "firehose:PutRecordBatch".to_string(),
+                    "arn:aws:firehose:us-west-2:1:deliverystream/a".to_string()
+                ),
+                ("s3:PutObject".to_string(), "arn:aws:s3:::b/x/*".to_string()),
+            ]
+        );
+        assert!(missing_permissions("something else").is_empty());
+    }
+
+    #[test]
+    fn arns_move_to_the_region_but_global_ones_do_not() {
+        assert_eq!(
+            in_region("arn:aws:firehose:us-east-1:1:deliverystream/a", "us-west-2"),
+            "arn:aws:firehose:us-west-2:1:deliverystream/a"
+        );
+        assert_eq!(
+            in_region("arn:aws:iam::1:role/x", "us-west-2"),
+            "arn:aws:iam::1:role/x"
+        );
+        assert_eq!(in_region("arn:aws:s3:::b", "us-west-2"), "arn:aws:s3:::b");
     }
 }
