@@ -441,13 +441,18 @@ fn fix_identity(ctx: &Ctx, plan: &mut Plan, f: &RuleResult, p: &EmailIdentity, t
             );
         }
     }
-    let has_dkim = dkim_records(ctx, plan, f, t);
-    let mf = if t.mail_from.is_some() { t } else { p };
-    mail_from_records(ctx, plan, f, mf);
+    // Only the records the finding is about: a MAIL FROM gap does not need DKIM re-published,
+    // and a DKIM gap does not touch the MX.
+    let rule = f.rule_id.as_str();
+    let has_dkim = rule != "EMAIL-003" && dkim_records(ctx, plan, f, t);
+    if rule != "EMAIL-002" {
+        let mf = if t.mail_from.is_some() { t } else { p };
+        mail_from_records(ctx, plan, f, mf);
+    }
     if f.rule_id == "EMAIL-004" {
         dmarc(ctx, plan, f, name);
     }
-    if !has_dkim && t.dkim.is_some() {
+    if rule != "EMAIL-003" && !has_dkim && t.dkim.is_some() {
         plan.checklist.add(
             Section::Dns,
             format!("Publish the DKIM records of {name} for {r}"),
@@ -1886,7 +1891,15 @@ fn pinpoint_data(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
             )
         }
         _ => {
-            let name = f.resource.split('/').next_back().unwrap_or(&f.resource);
+            let (kind, name) = f.resource.split_once('/').unwrap_or(("EMAIL", &f.resource));
+            // The CLI's noun and response member per template type.
+            let (noun, member) = match kind {
+                "SMS" => ("sms", "SMSTemplateResponse"),
+                "PUSH" => ("push", "PushNotificationTemplateResponse"),
+                "VOICE" => ("voice", "VoiceTemplateResponse"),
+                "INAPP" => ("in-app", "InAppTemplateResponse"),
+                _ => ("email", "EmailTemplateResponse"),
+            };
             (
                 format!("Copy Pinpoint message template {} to {r}", f.resource),
                 format!(
@@ -1895,7 +1908,7 @@ fn pinpoint_data(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
                      `get-voice-template`, then the matching `create-…`/`update-…`):\n\n{}",
                     f.message,
                     code(&format!(
-                        "aws pinpoint get-email-template --region {p} --template-name {name} --query EmailTemplateResponse > t.json\n# keep Subject, HtmlPart, TextPart, DefaultSubstitutions; then\naws pinpoint create-email-template --region {r} --template-name {name} --email-template-request file://t.json"
+                        "aws pinpoint get-{noun}-template --region {p} --template-name {name} --query {member} > t.json\n# keep the content fields (drop Arn, CreationDate, LastModifiedDate, TemplateType, Version, tags); then\naws pinpoint create-{noun}-template --region {r} --template-name {name} --{noun}-template-request file://t.json"
                     ))
                 ),
                 Section::Pinpoint,
