@@ -1248,8 +1248,9 @@ fn opt_out_list(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
     } else {
         return;
     };
-    let list = list.unwrap_or_else(|| "default".into());
-    let exists = s.opt_out_lists.iter().any(|l| l.name == list);
+    // AWS gives every account and Region an opt-out list named `Default`: never create it.
+    let list = list.unwrap_or_else(|| "Default".into());
+    let exists = list == "Default" || s.opt_out_lists.iter().any(|l| l.name == list);
     if !exists {
         ensure_opt_out_list(plan, &list, finding(f));
     }
