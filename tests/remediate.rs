@@ -432,7 +432,7 @@ fn bad_input_exits_2_naming_the_file_or_flag() {
 }
 
 #[test]
-fn push_credentials_are_noecho_parameters_and_no_hash_is_dropped_into_commands() {
+fn push_credentials_are_noecho_parameters_without_defaults() {
     // The PUSH-001 fixture: channels missing in the standby project need credentials.
     let rules = RuleSet::builtin_with(None).unwrap();
     let dir = repo().join("tests/fixtures/rules/PUSH-001");

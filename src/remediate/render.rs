@@ -162,6 +162,19 @@ pub fn checklist_md(plan: &Plan) -> String {
             );
         }
         o.push('\n');
+        if plan
+            .dns
+            .records
+            .values()
+            .any(|r| r.rtype == "MX" && r.values.len() > 1)
+        {
+            let _ = writeln!(
+                o,
+                "A MAIL FROM domain shared by several Regions gets one MX value per Region. AWS documents \
+                 one Region's feedback endpoint per MAIL FROM domain; if SES reports the domain FAILED, give \
+                 each Region its own MAIL FROM subdomain instead.\n"
+            );
+        }
     }
     let _ = writeln!(o, "## 4. Re-scan\n");
     let _ = writeln!(
