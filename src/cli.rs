@@ -53,6 +53,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: DiffFormat,
     },
+    /// For one Region: the CloudFormation template that creates what it lacks, the checklist
+    /// for what CloudFormation cannot do, and a Route 53 change batch for its DNS records.
+    /// Exits 0 when the files were written (whatever was found); 2 on bad input.
+    Remediate(RemediateArgs),
     /// Print the JSON Schema of the fact snapshot or of the JSON report.
     Schema {
         #[arg(value_enum)]
@@ -357,6 +361,28 @@ impl AwsArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RemediateArgs {
+    /// A fact snapshot (evaluated here) or a JSON report written by `evaluate`/`scan`.
+    #[arg(long, value_name = "FILE")]
+    pub facts: PathBuf,
+    /// msgready.toml (with a fact snapshot only; a report carries its deployment).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Extra rule files (with a fact snapshot only).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// The Region to bring to parity: one of the deployment's.
+    #[arg(long, value_name = "REGION")]
+    pub region: String,
+    /// The account, when the input covers several (a stack deploys into one).
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// Folder for remediation-REGION.yaml, remediation-REGION.md and route53-REGION.json.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct CollectArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -484,6 +510,13 @@ pub fn run(cli: Cli) -> u8 {
                 exit::COULD_NOT_RUN
             }
         },
+        Command::Remediate(args) => match remediate(&args) {
+            Ok(()) => exit::PASSED,
+            Err(e) => {
+                eprintln!("msgready: error: {e}");
+                exit::COULD_NOT_RUN
+            }
+        },
         Command::Merge(args) => {
             let outcome = merge(&args);
             if let Err(e) = &outcome {
@@ -508,6 +541,33 @@ pub fn run(cli: Cli) -> u8 {
             exit::PASSED
         }
     }
+}
+
+fn remediate(args: &RemediateArgs) -> Result<()> {
+    let o = crate::remediate::run(&crate::remediate::RemediateOptions {
+        input: args.facts.clone(),
+        config: args.config.clone(),
+        rules: args.rules.clone(),
+        region: args.region.clone(),
+        account: args.account.clone(),
+        out: args.out.clone(),
+        now: None,
+    })?;
+    println!(
+        "msgready: {} failing result(s) in {}: {} resource(s) in {}, {} checklist item(s) in {}{}; {} not assessed",
+        o.failing,
+        args.region,
+        o.resources,
+        o.template.display(),
+        o.checklist_items,
+        o.checklist.display(),
+        o.route53
+            .as_ref()
+            .map(|p| format!(", DNS changes in {}", p.display()))
+            .unwrap_or_default(),
+        o.not_assessed
+    );
+    Ok(())
 }
 
 fn diff(old: &std::path::Path, new: &std::path::Path, format: DiffFormat) -> Result<()> {

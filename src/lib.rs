@@ -15,6 +15,7 @@ pub mod facts;
 pub mod fsutil;
 pub mod merge;
 pub mod output;
+pub mod remediate;
 pub mod report;
 pub mod rules_meta;
 pub mod rules_test;
