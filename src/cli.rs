@@ -606,7 +606,7 @@ fn policy(args: &PolicyArgs) -> Result<()> {
         None => None,
     };
     let doc = crate::collect::policy::document_with(args.role_name.as_deref(), sink.as_ref());
-    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    println!("{}", crate::report::json::pretty(&doc).unwrap_or_default());
     eprintln!("{}", crate::collect::policy::NOTE);
     Ok(())
 }
@@ -634,8 +634,9 @@ fn merge(args: &MergeArgs) -> Result<Option<exit::Gate>> {
             for w in warnings {
                 eprintln!("msgready: warning: {w}");
             }
-            let json =
-                serde_json::to_vec_pretty(&snapshot).map_err(|e| Error::Usage(e.to_string()))?;
+            let json = crate::report::json::pretty(&snapshot)
+                .map(String::into_bytes)
+                .map_err(|e| Error::Usage(e.to_string()))?;
             crate::fsutil::write_atomic(&args.out, &json)?;
             eprintln!(
                 "msgready: wrote {} ({} account(s))",
@@ -705,7 +706,9 @@ fn collect(args: &CollectArgs) -> Result<()> {
         let partial = output::incomplete_sibling(&args.out);
         return Err(keep_incomplete(&snapshot, &partial, &args.out));
     }
-    let json = serde_json::to_vec_pretty(&snapshot).map_err(|e| Error::Usage(e.to_string()))?;
+    let json = crate::report::json::pretty(&snapshot)
+        .map(String::into_bytes)
+        .map_err(|e| Error::Usage(e.to_string()))?;
     crate::fsutil::write_atomic(&args.out, &json)?;
     eprintln!("msgready: wrote {}", args.out.display());
     Ok(())
@@ -719,7 +722,8 @@ fn keep_incomplete(
     partial: &std::path::Path,
     kept: &std::path::Path,
 ) -> Error {
-    let written = serde_json::to_vec_pretty(snapshot)
+    let written = crate::report::json::pretty(snapshot)
+        .map(String::into_bytes)
         .map_err(|e| Error::Usage(e.to_string()))
         .and_then(|json| crate::fsutil::write_atomic(partial, &json));
     match written {
@@ -924,10 +928,7 @@ fn rules(cmd: RulesCommand) -> Result<u8> {
             match format {
                 ListFormat::Json => {
                     let list: Vec<_> = set.rules.values().map(rule_json).collect();
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&list).unwrap_or_default()
-                    );
+                    println!("{}", crate::report::json::pretty(&list).unwrap_or_default());
                 }
                 ListFormat::Markdown => print!("{}", rules_markdown(&set)),
                 ListFormat::Text => {

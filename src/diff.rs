@@ -390,5 +390,5 @@ pub fn to_markdown(d: &Diff) -> String {
 }
 
 pub fn to_json(d: &Diff) -> String {
-    serde_json::to_string_pretty(d).expect("a diff always serialises") + "\n"
+    crate::report::json::pretty(d).expect("a diff always serialises") + "\n"
 }

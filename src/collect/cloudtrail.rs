@@ -22,22 +22,24 @@ pub async fn collect(
     regions: &[String],
 ) -> Option<Vec<Trail>> {
     let listed: Vec<Option<Vec<(String, SdkTrail)>>> = stream::iter(regions.iter().cloned())
-        .map(|region| async move {
-            let out = ctx
-                .call(
-                    "DescribeTrails",
-                    clients(&region)
-                        .describe_trails()
-                        .include_shadow_trails(true)
-                        .send(),
+        .map(|region| {
+            Box::pin(async move {
+                let out = ctx
+                    .call(
+                        "DescribeTrails",
+                        clients(&region)
+                            .describe_trails()
+                            .include_shadow_trails(true)
+                            .send(),
+                    )
+                    .await?;
+                Some(
+                    out.trail_list()
+                        .iter()
+                        .map(|t| (region.clone(), t.clone()))
+                        .collect(),
                 )
-                .await?;
-            Some(
-                out.trail_list()
-                    .iter()
-                    .map(|t| (region.clone(), t.clone()))
-                    .collect(),
-            )
+            })
         })
         .buffer_unordered(ctx.concurrency)
         .collect()

@@ -26,7 +26,7 @@ pub async fn collect(ctx: &Ctx, client: &Client, role_names: Vec<String>) -> Opt
         return Some(Vec::new());
     }
     let read: Vec<Option<Option<Partial>>> = stream::iter(role_names)
-        .map(|name| role(ctx, client, name))
+        .map(|name| Box::pin(role(ctx, client, name)))
         .buffer_unordered(ctx.concurrency)
         .collect()
         .await;
@@ -40,9 +40,11 @@ pub async fn collect(ctx: &Ctx, client: &Client, role_names: Vec<String>) -> Opt
         .flat_map(|p| p.attached.iter().map(|(_, arn)| arn.clone()))
         .collect();
     let documents: BTreeMap<String, Value> = stream::iter(arns)
-        .map(|arn| async move {
-            let doc = managed_document(ctx, client, &arn).await;
-            (arn, doc)
+        .map(|arn| {
+            Box::pin(async move {
+                let doc = managed_document(ctx, client, &arn).await;
+                (arn, doc)
+            })
         })
         .buffer_unordered(ctx.concurrency)
         .collect()
@@ -116,22 +118,24 @@ async fn inline_policies(ctx: &Ctx, client: &Client, role: &str) -> Vec<IamPolic
     )
     .await;
     let mut out: Vec<IamPolicy> = stream::iter(names)
-        .map(|policy| async move {
-            let got = ctx
-                .call_or_missing(
-                    "GetRolePolicy",
-                    client
-                        .get_role_policy()
-                        .role_name(role)
-                        .policy_name(&policy)
-                        .send(),
-                    |e| e.is_no_such_entity_exception(),
-                )
-                .await??;
-            Some(IamPolicy {
-                name: policy,
-                arn: None,
-                document: policy_document(got.policy_document()),
+        .map(|policy| {
+            Box::pin(async move {
+                let got = ctx
+                    .call_or_missing(
+                        "GetRolePolicy",
+                        client
+                            .get_role_policy()
+                            .role_name(role)
+                            .policy_name(&policy)
+                            .send(),
+                        |e| e.is_no_such_entity_exception(),
+                    )
+                    .await??;
+                Some(IamPolicy {
+                    name: policy,
+                    arn: None,
+                    document: policy_document(got.policy_document()),
+                })
             })
         })
         .buffer_unordered(ctx.concurrency)

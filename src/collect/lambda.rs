@@ -16,7 +16,7 @@ pub async fn collect(
     names: Vec<String>,
 ) -> Option<Vec<LambdaFunction>> {
     let reads: Vec<Option<Option<LambdaFunction>>> = stream::iter(names)
-        .map(|name| async move { function(ctx, client, &name).await })
+        .map(|name| Box::pin(async move { function(ctx, client, &name).await }))
         .buffer_unordered(ctx.concurrency)
         .collect()
         .await;

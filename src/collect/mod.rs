@@ -623,7 +623,9 @@ impl Ctx {
 
     /// Reads every item with `read`, `concurrency` at a time, keeping the answers that are
     /// `Some` (a failed or vanished resource is `None`, its failure already recorded).
-    pub async fn each<I, T, F, Fut>(&self, items: I, read: F) -> Vec<T>
+    /// Each read is boxed: a read joins several SDK calls, and a handful of those state
+    /// machines held by value overflowed a 2 MiB test-thread stack in a debug build.
+    pub async fn each<I, T, F, Fut>(&self, items: I, mut read: F) -> Vec<T>
     where
         I: IntoIterator,
         F: FnMut(I::Item) -> Fut,
@@ -631,7 +633,7 @@ impl Ctx {
     {
         use futures_util::stream::{self, StreamExt};
         stream::iter(items)
-            .map(read)
+            .map(|item| Box::pin(read(item)))
             .buffer_unordered(self.concurrency)
             .filter_map(std::future::ready)
             .collect()
@@ -960,13 +962,17 @@ impl Collector {
         tracing::info!(regions = ?regions, "collecting Regions and CloudTrail");
         let per_region = regions.iter().map(|r| {
             let c = client_for(r);
-            async move { (r.clone(), self.collect_region(r, &c).await) }
+            async move { (r.clone(), Box::pin(self.collect_region(r, &c)).await) }
         });
         let trail_clients = |r: &str| client_for(r).cloudtrail;
         let cloudtrail_ctx = self.ctx(GLOBAL, "cloudtrail");
         let (per_region, trails) = tokio::join!(
             futures_util::future::join_all(per_region),
-            cloudtrail::collect(&cloudtrail_ctx, &trail_clients, regions),
+            Box::pin(cloudtrail::collect(
+                &cloudtrail_ctx,
+                &trail_clients,
+                regions
+            )),
         );
         let mut facts: BTreeMap<String, RegionFacts> = per_region.into_iter().collect();
 
@@ -985,7 +991,7 @@ impl Collector {
                         // Pinpoint was read and calls no function: nothing is missing.
                         return (r, Some(Vec::new()));
                     }
-                    (r, lambda::collect(&ctx, &c.lambda, names).await)
+                    (r, Box::pin(lambda::collect(&ctx, &c.lambda, names)).await)
                 }
             });
         let s3_clients = |r: &str| client_for(r).s3;
@@ -1000,7 +1006,7 @@ impl Collector {
         });
         let (lambdas, buckets, dns) = tokio::join!(
             futures_util::future::join_all(lambda_reads),
-            s3::collect(&s3_ctx, &s3_clients, refs::buckets(&facts)),
+            Box::pin(s3::collect(&s3_ctx, &s3_clients, refs::buckets(&facts))),
             futures_util::future::join_all(dns_reads),
         );
         for (r, functions) in lambdas {
@@ -1018,7 +1024,7 @@ impl Collector {
         let roles = refs::roles(&facts, buckets.as_deref().unwrap_or_default());
         tracing::info!(roles = roles.len(), "collecting IAM roles");
         let iam_ctx = self.ctx(GLOBAL, "iam");
-        let iam_roles = iam::collect(&iam_ctx, &client_for(home).iam, roles).await;
+        let iam_roles = Box::pin(iam::collect(&iam_ctx, &client_for(home).iam, roles)).await;
 
         AccountFacts {
             account_id,
@@ -1050,14 +1056,20 @@ impl Collector {
         let ctx = |service| self.ctx(region, service);
         let (ses_ctx, sms_ctx, pp_ctx) = (ctx("ses"), ctx("sms-voice"), ctx("mobiletargeting"));
         let (fh_ctx, ks_ctx, cw_ctx) = (ctx("firehose"), ctx("kinesis"), ctx("cloudwatch"));
+        // Each service's state machine goes on the heap: joined inline, the SDK futures add up
+        // to more than a 2 MiB thread stack holds in a debug build (a test thread overflowed).
         let (ses, sms_voice, pinpoint, firehose_streams, kinesis_streams, alarms, activity) = tokio::join!(
-            sesv2::collect(&ses_ctx, &clients.ses),
-            sms_voice::collect(&sms_ctx, &clients.sms_voice),
-            pinpoint::collect(&pp_ctx, &clients.pinpoint),
-            firehose::collect(&fh_ctx, &clients.firehose),
-            kinesis::collect(&ks_ctx, &clients.kinesis),
-            cloudwatch::alarms(&cw_ctx, &clients.cloudwatch),
-            cloudwatch::activity(&cw_ctx, &clients.cloudwatch, self.window_days),
+            Box::pin(sesv2::collect(&ses_ctx, &clients.ses)),
+            Box::pin(sms_voice::collect(&sms_ctx, &clients.sms_voice)),
+            Box::pin(pinpoint::collect(&pp_ctx, &clients.pinpoint)),
+            Box::pin(firehose::collect(&fh_ctx, &clients.firehose)),
+            Box::pin(kinesis::collect(&ks_ctx, &clients.kinesis)),
+            Box::pin(cloudwatch::alarms(&cw_ctx, &clients.cloudwatch)),
+            Box::pin(cloudwatch::activity(
+                &cw_ctx,
+                &clients.cloudwatch,
+                self.window_days
+            )),
         );
         RegionFacts {
             ses,

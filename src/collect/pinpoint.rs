@@ -40,7 +40,7 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> Option<PinpointFacts> {
     let read_projects = async {
         let apps = apps.clone().unwrap_or_default();
         let mut out: Vec<Project> = stream::iter(apps)
-            .map(|app| project(ctx, client, app))
+            .map(|app| Box::pin(project(ctx, client, app)))
             .buffer_unordered(ctx.concurrency)
             .collect()
             .await;

@@ -107,7 +107,7 @@ async fn phone_numbers(ctx: &Ctx, client: &Client) -> Option<Vec<PhoneNumber>> {
         PhoneNumber::from
     )?;
     let keywords: Vec<Vec<Keyword>> = stream::iter(numbers.iter().map(|n| n.id.clone()))
-        .map(|id| async move { keywords(ctx, client, &id).await })
+        .map(|id| Box::pin(async move { keywords(ctx, client, &id).await }))
         .buffered(ctx.concurrency)
         .collect()
         .await;
@@ -158,22 +158,24 @@ async fn pools(ctx: &Ctx, client: &Client) -> Option<Vec<SmsPool>> {
     )?;
     let details: Vec<(Vec<String>, Vec<Keyword>)> =
         stream::iter(pools.iter().map(|p| p.id.clone()))
-            .map(|id| async move {
-                let members = async {
-                    let mut arns: Vec<String> = describe_all!(
-                        ctx,
-                        "ListPoolOriginationIdentities",
-                        client.list_pool_origination_identities().pool_id(&id),
-                        origination_identities,
-                        |o: &types::OriginationIdentityMetadata| o
-                            .origination_identity_arn()
-                            .to_string()
-                    )
-                    .unwrap_or_default();
-                    arns.sort();
-                    arns
-                };
-                tokio::join!(members, keywords(ctx, client, &id))
+            .map(|id| {
+                Box::pin(async move {
+                    let members = async {
+                        let mut arns: Vec<String> = describe_all!(
+                            ctx,
+                            "ListPoolOriginationIdentities",
+                            client.list_pool_origination_identities().pool_id(&id),
+                            origination_identities,
+                            |o: &types::OriginationIdentityMetadata| o
+                                .origination_identity_arn()
+                                .to_string()
+                        )
+                        .unwrap_or_default();
+                        arns.sort();
+                        arns
+                    };
+                    tokio::join!(members, keywords(ctx, client, &id))
+                })
             })
             .buffered(ctx.concurrency)
             .collect()
@@ -207,16 +209,20 @@ async fn opt_out_lists(ctx: &Ctx, client: &Client) -> Option<Vec<OptOutList>> {
         OptOutList::from
     )?;
     let opted: Vec<Vec<String>> = stream::iter(lists.iter().map(|l| l.name.clone()))
-        .map(|name| async move {
-            // Only salted hashes of the numbers are kept.
-            describe_all!(
-                ctx,
-                "DescribeOptedOutNumbers",
-                client.describe_opted_out_numbers().opt_out_list_name(&name),
-                opted_out_numbers,
-                |n: &types::OptedOutNumberInformation| ctx.salt.hash_phone(n.opted_out_number())
-            )
-            .unwrap_or_default()
+        .map(|name| {
+            Box::pin(async move {
+                // Only salted hashes of the numbers are kept.
+                describe_all!(
+                    ctx,
+                    "DescribeOptedOutNumbers",
+                    client.describe_opted_out_numbers().opt_out_list_name(&name),
+                    opted_out_numbers,
+                    |n: &types::OptedOutNumberInformation| ctx
+                        .salt
+                        .hash_phone(n.opted_out_number())
+                )
+                .unwrap_or_default()
+            })
         })
         .buffered(ctx.concurrency)
         .collect()

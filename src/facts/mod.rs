@@ -25,13 +25,20 @@ fn duplicate_entry(v: &serde_json::Value, path: &str) -> Option<(String, String)
             let mut seen = std::collections::BTreeSet::new();
             for item in items {
                 let Value::Object(m) = item else { continue };
-                let Some((field, id)) = ["name", "id", "arn"]
+                // The most specific identifier present: names repeat where AWS keys on an ID
+                // (Pinpoint projects, journeys and segments; trails of one name in two home
+                // Regions; an inline and a managed policy of one name).
+                let Some((field, id)) = ["arn", "id", "name"]
                     .iter()
                     .find_map(|k| m.get(*k).and_then(Value::as_str).map(|v| (*k, v)))
                 else {
                     continue;
                 };
-                let kind = m.get("record_type").and_then(Value::as_str).unwrap_or("");
+                // DNS records and Pinpoint templates are keyed by name and kind together.
+                let kind = ["record_type", "template_type"]
+                    .iter()
+                    .find_map(|k| m.get(*k).and_then(Value::as_str))
+                    .unwrap_or("");
                 if !seen.insert((field, id, kind)) {
                     let what = if kind.is_empty() {
                         format!("{field} `{id}`")
@@ -145,5 +152,54 @@ impl FactSnapshot {
     pub fn json_schema() -> serde_json::Value {
         serde_json::to_value(schemars::schema_for!(FactSnapshot))
             .expect("a generated schema always serialises")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duplicate_entry;
+    use serde_json::json;
+
+    #[test]
+    fn one_resource_listed_twice_is_found_with_its_path() {
+        let doc = json!({"sms": {"spend_limits": [
+            {"name": "VOICE_MESSAGE_MONTHLY_SPEND_LIMIT", "enforced_limit": 1},
+            {"name": "VOICE_MESSAGE_MONTHLY_SPEND_LIMIT", "enforced_limit": 500}
+        ]}});
+        assert_eq!(
+            duplicate_entry(&doc, ""),
+            Some((
+                "sms.spend_limits".to_string(),
+                "name `VOICE_MESSAGE_MONTHLY_SPEND_LIMIT`".to_string()
+            ))
+        );
+        let doc = json!({"projects": [{"id": "a", "name": "x", "journeys": [
+            {"id": "j", "name": "welcome"}, {"id": "j", "name": "other"}
+        ]}]});
+        assert_eq!(
+            duplicate_entry(&doc, ""),
+            Some(("projects[0].journeys".to_string(), "id `j`".to_string()))
+        );
+    }
+
+    #[test]
+    fn names_may_repeat_where_aws_keys_on_an_id_or_a_kind() {
+        // Two Pinpoint projects of one name, an inline and a managed policy of one name, an
+        // email and an SMS template of one name, a CNAME and a TXT record of one name.
+        let doc = json!({
+            "projects": [{"id": "a", "arn": "arn:1", "name": "test"},
+                         {"id": "b", "arn": "arn:2", "name": "test"}],
+            "policies": [{"name": "p", "arn": null}, {"name": "p", "arn": "arn:aws:iam::1:policy/p"}],
+            "templates": [{"name": "t", "template_type": "EMAIL"}, {"name": "t", "template_type": "SMS"}],
+            "dns": [{"name": "n", "record_type": "CNAME"}, {"name": "n", "record_type": "TXT"}]
+        });
+        assert_eq!(duplicate_entry(&doc, ""), None);
+        let doc = json!({"templates": [
+            {"name": "t", "template_type": "SMS"}, {"name": "t", "template_type": "SMS"}
+        ]});
+        assert_eq!(
+            duplicate_entry(&doc, ""),
+            Some(("templates".to_string(), "name `t` (SMS)".to_string()))
+        );
     }
 }

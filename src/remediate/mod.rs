@@ -244,7 +244,7 @@ pub fn write(plan: &Plan, out: &Path) -> Result<Outcome> {
         None
     } else {
         let batch =
-            serde_json::to_string_pretty(&plan.dns.change_batch(region)).unwrap_or_default() + "\n";
+            crate::report::json::pretty(&plan.dns.change_batch(region)).unwrap_or_default() + "\n";
         crate::fsutil::write_atomic(&route53, batch.as_bytes())?;
         Some(route53)
     };

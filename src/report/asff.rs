@@ -193,7 +193,7 @@ pub fn to_value(report: &Report) -> Value {
 }
 
 pub fn to_string(report: &Report) -> String {
-    serde_json::to_string_pretty(&to_value(report)).expect("ASFF always serialises") + "\n"
+    super::json::pretty(&to_value(report)).expect("ASFF always serialises") + "\n"
 }
 
 pub fn write(report: &Report, dir: &Path) -> Result<PathBuf> {
