@@ -255,15 +255,9 @@ pub fn merge_reports(inputs: Vec<(String, Report)>, gate: Option<GateOptions>) -
     merged.waivers = waivers;
     merged.baseline = baseline;
     // The engine's order, so that a merged report reads like one evaluation of all accounts.
-    merged.results.sort_by(|a, b| {
-        (&a.rule_id, &a.account_id, &a.region, &a.resource, a.status).cmp(&(
-            &b.rule_id,
-            &b.account_id,
-            &b.region,
-            &b.resource,
-            b.status,
-        ))
-    });
+    merged
+        .results
+        .sort_by(crate::engine::RuleResult::report_order);
     merged
         .collection
         .failed

@@ -45,26 +45,10 @@ ids = [o.create_account(Email=f"m{i}@example.com", AccountName=f"m{i}")["CreateA
 o.close_account(AccountId=ids[3])
 print(json.dumps(ids))
 "#;
-    let out = std::process::Command::new(&py)
-        .args(["-c", script, &emus.moto])
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .output()
-        .expect("run boto3");
-    assert!(
-        out.status.success(),
-        "organization setup failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let ids: Vec<String> = serde_json::from_slice(&out.stdout).expect("account IDs");
+    let out = emulators::python_script(script, &[&emus.moto]);
+    let ids: Vec<String> = serde_json::from_slice(&out).expect("account IDs");
     let (denied, closed) = (ids[2].clone(), ids[3].clone());
-    let mut scenario: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            emulators::repo().join("tests/emulator/scenarios/two-region.json"),
-        )
-        .expect("scenario"),
-    )
-    .expect("scenario parses");
+    let mut scenario = emulators::scenario("two-region.json");
     scenario["errors"]
         .as_array_mut()
         .expect("errors")
@@ -116,6 +100,21 @@ impl Org {
 
     fn path(&self, name: &str) -> PathBuf {
         self.emus.dir.path().join(name)
+    }
+
+    /// `evaluate --facts FACTS --config CONFIG --out DIR --format json`.
+    fn evaluate(&self, facts: &Path, config: &str, dir: &Path) -> Output {
+        self.run(&[
+            "evaluate",
+            "--facts",
+            facts.to_str().expect("path"),
+            "--config",
+            config,
+            "--out",
+            dir.to_str().expect("path"),
+            "--format",
+            "json",
+        ])
     }
 }
 
@@ -360,17 +359,7 @@ fn organization_scan_shards_and_merge() {
         "separate scans, separate salts"
     );
     let eval_dir = org.path("merged-eval");
-    let run = org.run(&[
-        "evaluate",
-        "--facts",
-        merged.to_str().expect("path"),
-        "--config",
-        cfg,
-        "--out",
-        eval_dir.to_str().expect("path"),
-        "--format",
-        "json",
-    ]);
+    let run = org.evaluate(&merged, cfg, &eval_dir);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     let from_snapshots = read_json(&eval_dir.join("report.json"));
     assert_same(&from_snapshots, &report, "merged snapshots, evaluated");
@@ -380,17 +369,7 @@ fn organization_scan_shards_and_merge() {
     let mut report_files = Vec::new();
     for (i, f) in shard_files.iter().enumerate() {
         let dir = org.path(&format!("shard-report-{i}"));
-        let run = org.run(&[
-            "evaluate",
-            "--facts",
-            f.to_str().expect("path"),
-            "--config",
-            cfg,
-            "--out",
-            dir.to_str().expect("path"),
-            "--format",
-            "json",
-        ]);
+        let run = org.evaluate(f, cfg, &dir);
         assert!(matches!(run.status.code(), Some(1 | 3)), "{}", stderr(&run));
         report_files.push(dir.join("report.json"));
     }

@@ -162,13 +162,7 @@ fn one_service_denied_in_one_region_leaves_the_rest_and_exits_3() {
     let clean = emulators::start("two-region.json", &[]);
     let (_, clean_report) = scan(&clean, &[]);
 
-    let mut scenario: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            emulators::repo().join("tests/emulator/scenarios/two-region.json"),
-        )
-        .expect("scenario"),
-    )
-    .expect("scenario parses");
+    let mut scenario = emulators::scenario("two-region.json");
     scenario["errors"]
         .as_array_mut()
         .expect("errors")

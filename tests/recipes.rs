@@ -18,20 +18,12 @@ fn recipes() -> PathBuf {
 
 /// A YAML file as JSON, through the venv's PyYAML.
 fn yaml(file: &str) -> Value {
-    let out = Command::new(emulators::python())
-        .args([
-            "-c",
-            "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
-        ])
-        .arg(recipes().join(file))
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "{file} is not YAML: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let path = recipes().join(file);
+    let out = emulators::python_script(
+        "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+        &[path.to_str().expect("path")],
     );
-    serde_json::from_slice(&out.stdout).expect("JSON")
+    serde_json::from_slice(&out).expect("JSON")
 }
 
 /// moto seeded as for the two-Region scan, with an organization (the default account alone)
@@ -46,17 +38,7 @@ kw = dict(region_name="us-east-1", endpoint_url=sys.argv[1])
 boto3.client("organizations", **kw).create_organization(FeatureSet="ALL")
 boto3.client("s3", **kw).create_bucket(Bucket="acme-msgready-reports")
 "#;
-    let out = Command::new(&py)
-        .args(["-c", script, &emus.moto])
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .output()
-        .expect("boto3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    emulators::python_script(script, &[&emus.moto]);
     emus.attach_emulator("two-region.json", &[]);
     emus
 }
@@ -69,13 +51,7 @@ s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=sys.argv[1])
 r = s3.list_objects_v2(Bucket="acme-msgready-reports", Prefix=sys.argv[2])
 print(json.dumps([o["Key"] for o in r.get("Contents", [])]))
 "#;
-    let out = Command::new(emulators::python())
-        .args(["-c", script, &emus.moto, prefix])
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .output()
-        .expect("boto3");
-    serde_json::from_slice(&out.stdout).expect("keys")
+    serde_json::from_slice(&emulators::python_script(script, &[&emus.moto, prefix])).expect("keys")
 }
 
 /// A scratch checkout: msgready.toml (the emulated deployment's config) and a `bin/` with

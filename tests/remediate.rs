@@ -287,19 +287,7 @@ fn generated_templates_pass_cfn_lint() {
         if case.config.deployment.regions.is_empty() {
             continue;
         }
-        let facts = FactSnapshot::from_json(&case.facts.to_string(), "fixture").unwrap();
-        let report = msgready::evaluate_loaded(
-            &rules,
-            &case.config,
-            &facts,
-            Default::default(),
-            Some(NOW.into()),
-        )
-        .unwrap();
-        let loaded = Loaded {
-            report,
-            facts: Some(facts),
-        };
+        let loaded = evaluated(&rules, &case);
         let label = format!(
             "{}-{}",
             path.parent()
@@ -439,19 +427,7 @@ fn push_credentials_are_noecho_parameters_without_defaults() {
     let mut checked = 0;
     for f in std::fs::read_dir(&dir).unwrap() {
         let case = msgready::rules_test::load_case(&f.unwrap().path()).unwrap();
-        let facts = FactSnapshot::from_json(&case.facts.to_string(), "fixture").unwrap();
-        let report = msgready::evaluate_loaded(
-            &rules,
-            &case.config,
-            &facts,
-            Default::default(),
-            Some(NOW.into()),
-        )
-        .unwrap();
-        let loaded = Loaded {
-            report,
-            facts: Some(facts),
-        };
+        let loaded = evaluated(&rules, &case);
         for region in loaded.report.deployment.regions.clone() {
             let plan = remediate::plan(&loaded, &region.name, None, "fixture").unwrap();
             for (name, p) in &plan.template.parameters {
@@ -475,4 +451,21 @@ fn push_credentials_are_noecho_parameters_without_defaults() {
         }
     }
     assert!(checked > 0, "no push credential parameter was generated");
+}
+
+/// A rule-test case's facts evaluated against its config at the fixed time.
+fn evaluated(rules: &RuleSet, case: &msgready::rules_test::Case) -> Loaded {
+    let facts = FactSnapshot::from_json(&case.facts.to_string(), "fixture").unwrap();
+    let report = msgready::evaluate_loaded(
+        rules,
+        &case.config,
+        &facts,
+        Default::default(),
+        Some(NOW.into()),
+    )
+    .unwrap();
+    Loaded {
+        report,
+        facts: Some(facts),
+    }
 }

@@ -16,7 +16,6 @@ use msgready::facts::FactSnapshot;
 use msgready::rules_meta::Status;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 fn collect(emus: &emulators::Emulators, config: &Path, out: &Path) -> FactSnapshot {
     let run = emus
@@ -84,16 +83,8 @@ fn applying_the_template_to_moto_closes_its_findings() {
     let repo = emulators::repo();
     let dir = repo.join("tests/emulator/remediate");
     let py = emulators::python();
-    let seeded = Command::new(&py)
-        .arg(dir.join("seed.py"))
-        .arg(&emus.moto)
-        .output()
-        .expect("run seed.py");
-    assert!(
-        seeded.status.success(),
-        "seed.py: {}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
+    let seed = dir.join("seed.py");
+    emulators::python_ok(&py, &[seed.as_os_str(), emus.moto.as_ref()]);
     let config_path = dir.join("msgready.toml");
     let config = Config::load(&config_path).unwrap();
     let work = emus.dir.path();
@@ -131,21 +122,18 @@ fn applying_the_template_to_moto_closes_its_findings() {
     let yaml = std::fs::read_to_string(&template).unwrap();
     let closes = closes_by_resource(&yaml);
 
-    let applied = Command::new(&py)
-        .arg(dir.join("apply.py"))
-        .arg(&template)
-        .arg(&emus.moto)
-        .arg("us-west-2")
-        .arg("AlarmTopicArn=arn:aws:sns:us-west-2:123456789012:oncall")
-        .output()
-        .expect("run apply.py");
-    assert!(
-        applied.status.success(),
-        "apply.py: {}",
-        String::from_utf8_lossy(&applied.stderr)
+    let apply = dir.join("apply.py");
+    let applied = emulators::python_ok(
+        &py,
+        &[
+            apply.as_os_str(),
+            template.as_os_str(),
+            emus.moto.as_ref(),
+            "us-west-2".as_ref(),
+            "AlarmTopicArn=arn:aws:sns:us-west-2:123456789012:oncall".as_ref(),
+        ],
     );
-    let outcome: serde_json::Value =
-        serde_json::from_slice(&applied.stdout).expect("apply.py JSON");
+    let outcome: serde_json::Value = serde_json::from_slice(&applied).expect("apply.py JSON");
     let applied_ids: BTreeSet<&str> = outcome["applied"]
         .as_array()
         .unwrap()

@@ -45,6 +45,19 @@ pub struct RuleResult {
     pub known: bool,
 }
 
+impl RuleResult {
+    /// The order results are reported in: by rule, then account, Region and resource.
+    pub fn report_order(a: &Self, b: &Self) -> std::cmp::Ordering {
+        (&a.rule_id, &a.account_id, &a.region, &a.resource, a.status).cmp(&(
+            &b.rule_id,
+            &b.account_id,
+            &b.region,
+            &b.resource,
+            b.status,
+        ))
+    }
+}
+
 /// What a rule's Rego returns for each result.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -145,15 +158,7 @@ impl<'a> Evaluator<'a> {
                 eprintln!("results parsed and assembled: {:?}", t.elapsed());
             }
         }
-        out.sort_by(|a, b| {
-            (&a.rule_id, &a.account_id, &a.region, &a.resource, a.status).cmp(&(
-                &b.rule_id,
-                &b.account_id,
-                &b.region,
-                &b.resource,
-                b.status,
-            ))
-        });
+        out.sort_by(RuleResult::report_order);
         Ok(out)
     }
 

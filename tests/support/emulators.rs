@@ -143,16 +143,39 @@ pub fn start_moto() -> Emulators {
 }
 
 pub fn seed_moto(py: &Path, moto: &str) {
-    let seeded = Command::new(py)
-        .arg(repo().join("tests/emulator/seed_moto.py"))
-        .arg(moto)
+    let script = repo().join("tests/emulator/seed_moto.py");
+    python_ok(py, &[script.as_os_str(), moto.as_ref()]);
+}
+
+/// Runs the test venv's Python (`py`) with `args` and moto's test credentials; panics with its
+/// stderr unless it succeeds. Returns what it printed.
+pub fn python_ok(py: &Path, args: &[&std::ffi::OsStr]) -> Vec<u8> {
+    let out = Command::new(py)
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
         .output()
-        .expect("run seed_moto.py");
+        .unwrap_or_else(|e| panic!("run {}: {e}", py.display()));
     assert!(
-        seeded.status.success(),
-        "seed_moto.py failed: {}",
-        String::from_utf8_lossy(&seeded.stderr)
+        out.status.success(),
+        "python {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    out.stdout
+}
+
+/// `python -c script args...` (see `python_ok`).
+pub fn python_script(script: &str, args: &[&str]) -> Vec<u8> {
+    let mut argv: Vec<&std::ffi::OsStr> = vec!["-c".as_ref(), script.as_ref()];
+    argv.extend(args.iter().map(|a| std::ffi::OsStr::new(*a)));
+    python_ok(&python(), &argv)
+}
+
+/// A scenario under tests/emulator/scenarios/, parsed, for a test to rewrite.
+pub fn scenario(name: &str) -> serde_json::Value {
+    let path = repo().join("tests/emulator/scenarios").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 impl Emulators {
