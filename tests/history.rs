@@ -207,3 +207,34 @@ fn s3_output_to_a_missing_bucket_exits_2_naming_it() {
     assert!(err.contains("s3://no-such-bucket/p/"), "{err}");
     assert!(err.contains("NoSuchBucket"), "{err}");
 }
+
+#[test]
+fn s3_output_with_a_kms_key_encrypts_every_object_with_it() {
+    let emus = emulators::start_moto();
+    let key = boto(
+        &emus.moto,
+        "s3.create_bucket(Bucket='reports')\n\
+         kms = boto3.client('kms', endpoint_url=s3.meta.endpoint_url, region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')\n\
+         print(kms.create_key(Description='msgready reports')['KeyMetadata']['Arn'])",
+    );
+    let key = key.trim();
+    let o = evaluate(
+        &mut emus.msgready(),
+        "s3://reports/kms/",
+        &["--format", "json,markdown", "--sse-kms-key-id", key],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let listing = boto(
+        &emus.moto,
+        "keys = [o['Key'] for o in s3.list_objects_v2(Bucket='reports')['Contents']]\n\
+         print(json.dumps({k: [h.get('ServerSideEncryption'), h.get('SSEKMSKeyId')] for k in keys for h in [s3.head_object(Bucket='reports', Key=k)]}))",
+    );
+    let v: Value = serde_json::from_str(&listing).unwrap();
+    let objects = v.as_object().unwrap();
+    assert_eq!(objects.len(), 4, "one run and latest, two files each: {v}");
+    for (k, enc) in objects {
+        assert_eq!(enc[0], "aws:kms", "{k} encrypted with SSE-KMS");
+        assert_eq!(enc[1], key, "{k} encrypted with the key given");
+    }
+}
