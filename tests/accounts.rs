@@ -557,4 +557,58 @@ fn named_accounts_and_a_role_that_cannot_be_assumed() {
         assert_eq!(run.status.code(), Some(2), "{full:?}: {}", stderr(&run));
         assert!(stderr(&run).contains(needle), "{full:?}: {}", stderr(&run));
     }
+
+    // From a hub role (--role-arn) into a member's role: the hub AssumeRole is signed with the
+    // caller's own credentials, the member AssumeRole with the hub role's, the reads with the
+    // member role's (the emulator logs a hash of each call's access key ID).
+    let signed_with = |log: &[Value], pick: &dyn Fn(&Value) -> bool| -> BTreeSet<String> {
+        log.iter()
+            .filter(|r| pick(r))
+            .filter_map(|r| r["credential"].as_str().map(str::to_string))
+            .collect()
+    };
+    let member_role = format!("arn:aws:iam::{member}:role/{ROLE}");
+    let earlier = org.emus.requests();
+    let own = signed_with(&earlier, &|r| r["role_arn"] == member_role.as_str());
+    assert_eq!(
+        own.len(),
+        1,
+        "without a hub, the caller's credentials: {own:?}"
+    );
+    let hub = format!("arn:aws:iam::{MANAGEMENT}:role/msgready-hub");
+    let out = org.path("hub");
+    let run = org.run(&[
+        "scan",
+        "--config",
+        cfg,
+        "--role-arn",
+        &hub,
+        "--accounts",
+        &member,
+        "--role-name",
+        ROLE,
+        "--out",
+        out.to_str().expect("path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let log = org.emus.requests().split_off(earlier.len());
+    let to_hub = signed_with(&log, &|r| r["role_arn"] == hub.as_str());
+    let to_member = signed_with(&log, &|r| r["role_arn"] == member_role.as_str());
+    let reads = signed_with(&log, &|r| r["service"] == "ses");
+    assert_eq!(
+        to_hub, own,
+        "the hub role is assumed with the caller's credentials"
+    );
+    assert!(
+        !to_member.is_empty() && to_member.is_disjoint(&own),
+        "the member role is assumed with the hub's credentials: {to_member:?} vs {own:?}"
+    );
+    assert!(
+        !reads.is_empty() && reads.is_disjoint(&own) && reads.is_disjoint(&to_member),
+        "reads use the member role's credentials: {reads:?}"
+    );
+    let report = read_json(&out.join("report.json"));
+    assert_eq!(report["facts"]["accounts"], json!([member]));
 }

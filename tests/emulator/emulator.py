@@ -12,6 +12,7 @@ import argparse
 import base64
 import datetime
 import gzip
+import hashlib
 import http.client
 import json
 import os
@@ -516,7 +517,7 @@ class Stats:
 # ---------------------------------------------------------------------------------------------
 # Request identification
 
-_CRED = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
+_CRED = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
 
 
 def token_encode(op, offset):
@@ -536,7 +537,7 @@ def token_decode(op, token):
 
 class Request:
     __slots__ = ("service", "region", "operation", "protocol", "params", "body_json", "query",
-                 "list_member", "page_cap", "path")
+                 "list_member", "page_cap", "path", "access_key", "role_arn")
 
 
 def identify(method, path, query, headers, body, default_region):
@@ -550,7 +551,11 @@ def identify(method, path, query, headers, body, default_region):
     r.protocol = None
     auth = headers.get("Authorization") or ""
     m = _CRED.search(auth)
-    r.region, r.service = (m.group(1), m.group(2)) if m else (default_region, None)
+    r.region, r.service = (m.group(2), m.group(3)) if m else (default_region, None)
+    # Which credentials signed the call, as a short hash (the log carries no header value):
+    # lets a test see e.g. that a member AssumeRole was signed with the hub role's credentials.
+    r.access_key = hashlib.sha256(m.group(1).encode()).hexdigest()[:12] if m else None
+    r.role_arn = None
     target = headers.get("X-Amz-Target")
     ctype = (headers.get("Content-Type") or "").lower()
     if target:
@@ -1439,6 +1444,7 @@ class Handler(BaseHTTPRequestHandler):
             # scans); the request itself still goes to moto.
             form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace")))
             param = form.get("RoleArn")
+            req.role_arn = param
         proxied = False
         owned = emu.scenario.owns(req.service, req.operation)
         if req.service == "monitoring" and req.protocol != "rpc-v2-cbor":
@@ -1491,7 +1497,9 @@ class Handler(BaseHTTPRequestHandler):
     def _log(self, emu, req, status, proxied, fault):
         entry = {"service": req.service, "region": req.region, "operation": req.operation,
                  "method": self.command, "path": req.path, "status": status,
-                 "proxied": proxied, "fault": fault}
+                 "proxied": proxied, "fault": fault, "credential": req.access_key}
+        if req.role_arn:
+            entry["role_arn"] = req.role_arn
         emu.stats.record(entry, req.protocol)
         emu.write_log(entry)
 
