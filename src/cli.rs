@@ -634,10 +634,7 @@ fn merge(args: &MergeArgs) -> Result<Option<exit::Gate>> {
             for w in warnings {
                 eprintln!("msgready: warning: {w}");
             }
-            let json = crate::report::json::pretty(&snapshot)
-                .map(String::into_bytes)
-                .map_err(|e| Error::Usage(e.to_string()))?;
-            crate::fsutil::write_atomic(&args.out, &json)?;
+            snapshot.write(&args.out)?;
             eprintln!(
                 "msgready: wrote {} ({} account(s))",
                 args.out.display(),
@@ -706,10 +703,7 @@ fn collect(args: &CollectArgs) -> Result<()> {
         let partial = output::incomplete_sibling(&args.out);
         return Err(keep_incomplete(&snapshot, &partial, &args.out));
     }
-    let json = crate::report::json::pretty(&snapshot)
-        .map(String::into_bytes)
-        .map_err(|e| Error::Usage(e.to_string()))?;
-    crate::fsutil::write_atomic(&args.out, &json)?;
+    snapshot.write(&args.out)?;
     eprintln!("msgready: wrote {}", args.out.display());
     Ok(())
 }
@@ -722,10 +716,7 @@ fn keep_incomplete(
     partial: &std::path::Path,
     kept: &std::path::Path,
 ) -> Error {
-    let written = crate::report::json::pretty(snapshot)
-        .map(String::into_bytes)
-        .map_err(|e| Error::Usage(e.to_string()))
-        .and_then(|json| crate::fsutil::write_atomic(partial, &json));
+    let written = snapshot.write(partial);
     match written {
         Ok(()) => Error::Interrupted(format!(
             "interrupted: the facts gathered so far are in {} (marked incomplete); {} was left as it was",

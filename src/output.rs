@@ -60,7 +60,7 @@ impl Target {
     /// working folder: a partial snapshot is not a report and is not uploaded.
     pub fn incomplete_facts(&self) -> PathBuf {
         match self {
-            Target::Flat(dir) | Target::History(dir) => dir.join("facts.incomplete.json"),
+            Target::Flat(dir) | Target::History(dir) => incomplete_sibling(&dir.join("facts.json")),
             Target::S3 { .. } => PathBuf::from("msgready-facts.incomplete.json"),
         }
     }
@@ -70,7 +70,6 @@ impl Target {
     }
 }
 
-/// `20261126T172000Z` from an RFC 3339 time (the report's `generated_at`).
 /// `facts.json` → `facts.incomplete.json`: where `collect --out FILE` puts an interrupted
 /// collection, leaving FILE as the last complete one left it.
 pub fn incomplete_sibling(out: &Path) -> PathBuf {
@@ -81,6 +80,7 @@ pub fn incomplete_sibling(out: &Path) -> PathBuf {
     out.with_file_name(format!("{stem}.incomplete.json"))
 }
 
+/// `20261126T172000Z` from an RFC 3339 time (the report's `generated_at`).
 pub fn run_name(generated_at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(generated_at)
         .map(|t| t.with_timezone(&chrono::Utc))

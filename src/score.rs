@@ -154,17 +154,15 @@ pub fn score(results: &[RuleResult], deployment: &ResolvedDeployment) -> Score {
         .collect();
     Score {
         overall: overall.finish(),
-        by_area: by_area.into_iter().map(|(k, v)| (k, v.finish())).collect(),
-        by_region: by_region
-            .into_iter()
-            .map(|(k, v)| (k, v.finish()))
-            .collect(),
-        by_account: by_account
-            .into_iter()
-            .map(|(k, v)| (k, v.finish()))
-            .collect(),
+        by_area: finish_all(by_area),
+        by_region: finish_all(by_region),
+        by_account: finish_all(by_account),
         verdicts,
     }
+}
+
+fn finish_all<K: Ord>(accs: BTreeMap<K, Acc>) -> BTreeMap<K, ScoreFigure> {
+    accs.into_iter().map(|(k, v)| (k, v.finish())).collect()
 }
 
 fn verdict(region: &str, role: &str, results: &[RuleResult]) -> Verdict {

@@ -342,9 +342,10 @@ fn assemble(
         let partial = gaps(rule, &rule.optional, account, deployment, region, true);
         // After an interruption even what was read may be cut short (a list stopped midway
         // reads as "nothing in use"): judge none of it.
-        if let Some(reason) = partial
-            .as_ref()
-            .filter(|r| r.contains(crate::facts::FailureReason::Interrupted.describe()))
+        if let Some(Gaps {
+            reason,
+            interrupted: true,
+        }) = &partial
         {
             out.push(base(
                 "-".into(),
@@ -353,7 +354,7 @@ fn assemble(
             ));
             continue;
         }
-        if let Some(reason) = &partial {
+        if let Some(Gaps { reason, .. }) = &partial {
             out.push(base(
                 "-".into(),
                 Status::NotAssessed,
@@ -403,8 +404,9 @@ fn missing_facts(
     deployment: &ResolvedDeployment,
     region: &str,
 ) -> Option<String> {
-    account_unreachable(account)
-        .or_else(|| gaps(rule, &rule.requires, account, deployment, region, false))
+    account_unreachable(account).or_else(|| {
+        gaps(rule, &rule.requires, account, deployment, region, false).map(|g| g.reason)
+    })
 }
 
 /// Why nothing at all could be read in the account, if so: its role could not be assumed
@@ -436,13 +438,14 @@ fn gaps(
     deployment: &ResolvedDeployment,
     region: &str,
     soft: bool,
-) -> Option<String> {
+) -> Option<Gaps> {
     let _ = rule;
     let mut regions = vec![region];
     if region != deployment.primary {
         regions.push(deployment.primary.as_str());
     }
     let mut reasons: BTreeSet<String> = BTreeSet::new();
+    let mut interrupted = false;
     let gone = |svc: &str, r: &str| {
         soft && account.collection.iter().any(|c| {
             c.service == svc
@@ -521,6 +524,7 @@ fn gaps(
                     )
                 );
             if region_match && op_match && !service_gone {
+                interrupted |= status.reason == Some(crate::facts::FailureReason::Interrupted);
                 let why = status.reason.map(|r| r.describe()).unwrap_or("failed");
                 let detail = status
                     .detail
@@ -537,6 +541,15 @@ fn gaps(
     if reasons.is_empty() {
         None
     } else {
-        Some(reasons.into_iter().collect::<Vec<_>>().join("; "))
+        Some(Gaps {
+            reason: reasons.into_iter().collect::<Vec<_>>().join("; "),
+            interrupted,
+        })
     }
+}
+
+/// What `gaps` found missing: the reasons, joined, and whether an interruption is among them.
+struct Gaps {
+    reason: String,
+    interrupted: bool,
 }

@@ -16,8 +16,8 @@ use std::path::Path;
 /// Bumped when a change to the structs would make an older reader misread a snapshot.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// The first list (by JSON path) holding two objects with the same identity: their `name`,
-/// `id` or `arn` (with `record_type`, since one DNS name has several record types).
+/// The first list (by JSON path) holding two objects with the same identity: the first of
+/// `arn`, `id`, `name` they carry, with `record_type` or `template_type` beside it.
 fn duplicate_entry(v: &serde_json::Value, path: &str) -> Option<(String, String)> {
     use serde_json::Value;
     match v {
@@ -146,6 +146,12 @@ impl FactSnapshot {
             });
         }
         Ok(())
+    }
+
+    /// Writes the snapshot to `path` atomically, as pretty JSON.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let json = crate::report::json::pretty(self).map_err(|e| Error::Usage(e.to_string()))?;
+        crate::fsutil::write_atomic(path, json.as_bytes())
     }
 
     /// The JSON Schema of the snapshot format, generated from these structs.

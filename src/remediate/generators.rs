@@ -1531,13 +1531,12 @@ fn pinpoint_project(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
     let Some(primary) = project_primary(ctx, &name) else {
         return;
     };
-    let missing = project_here(ctx, &name).is_none();
+    let here = project_here(ctx, &name);
+    let missing = here.is_none();
+    // A `Ref` to the App in ApplicationId orders creation already (no DependsOn needed).
     let Some(app) = app_id(ctx, plan, &name, &key) else {
         return;
     };
-    // A `Ref` to the App in ApplicationId orders creation already (no DependsOn needed).
-    let depends: BTreeSet<String> = BTreeSet::new();
-    let here = project_here(ctx, &name);
     let all = f.rule_id == "DATA-001" && missing;
     // Event stream.
     if (f.rule_id == "DATA-002" || all) && here.and_then(|p| p.event_stream.as_ref()).is_none() {
@@ -1563,7 +1562,6 @@ fn pinpoint_project(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
                 ]),
                 key.clone(),
             );
-            x.depends_on = depends.clone();
             x.note = Some(format!(
                 "Streams to this Region's {}; the role is granted it below.",
                 ctx.here(&es.destination_stream_arn)
@@ -1672,12 +1670,11 @@ fn pinpoint_project(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
                     ));
                 }
             }
-            let mut x = res(
+            let x = res(
                 "AWS::Pinpoint::ApplicationSettings",
                 Node::Map(props),
                 key.clone(),
             );
-            x.depends_on = depends.clone();
             plan.template.add(&id, x);
         }
     }
@@ -1703,7 +1700,6 @@ fn pinpoint_project(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
             .template
             .logical_id(&format!("Pinpoint{}", super::cfn::camel(&c)), &name);
         let mut x = res(kind, props, key.clone());
-        x.depends_on = depends.clone();
         x.note = Some("Credentials are NoEcho parameters: take them from your secret store, never from msgready.".into());
         plan.template.add(&id, x);
     }

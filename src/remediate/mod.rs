@@ -115,12 +115,7 @@ pub fn load(opts: &RemediateOptions) -> Result<Loaded> {
 /// Builds the plan for `region` from a loaded input.
 pub fn plan(loaded: &Loaded, region: &str, account: Option<&str>, source: &str) -> Result<Plan> {
     let report = &loaded.report;
-    let names: Vec<&str> = report
-        .deployment
-        .regions
-        .iter()
-        .map(|r| r.name.as_str())
-        .collect();
+    let names: Vec<&str> = report.deployment.names().collect();
     if !names.contains(&region) {
         return Err(Error::Usage(format!(
             "--region {region} is not a Region of the deployment in {source} ({})",
@@ -155,31 +150,19 @@ pub fn plan(loaded: &Loaded, region: &str, account: Option<&str>, source: &str) 
             .unwrap_or_default()
             .to_string(),
     };
-    let mine = |r: &&RuleResult| r.region == region && r.account_id == account_id;
-    let mut failing: Vec<RuleResult> = report
-        .results
-        .iter()
-        .filter(mine)
-        .filter(|r| r.status == Status::Fail)
-        .cloned()
-        .collect();
-    failing.sort_by(|a, b| {
-        a.rule_id
-            .cmp(&b.rule_id)
-            .then_with(|| a.resource.cmp(&b.resource))
-    });
-    let mut not_assessed: Vec<RuleResult> = report
-        .results
-        .iter()
-        .filter(mine)
-        .filter(|r| r.status == Status::NotAssessed)
-        .cloned()
-        .collect();
-    not_assessed.sort_by(|a, b| {
-        a.rule_id
-            .cmp(&b.rule_id)
-            .then_with(|| a.resource.cmp(&b.resource))
-    });
+    // This account's results in this Region with `status`, by rule and resource.
+    let take = |status: Status| -> Vec<RuleResult> {
+        let mut v: Vec<RuleResult> = report
+            .results
+            .iter()
+            .filter(|r| r.region == region && r.account_id == account_id && r.status == status)
+            .cloned()
+            .collect();
+        v.sort_by(RuleResult::report_order);
+        v
+    };
+    let failing = take(Status::Fail);
+    let not_assessed = take(Status::NotAssessed);
     let facts: Option<&AccountFacts> = loaded
         .facts
         .as_ref()
