@@ -1,16 +1,229 @@
-//! Error paths and pagination of the live collectors, with `aws-smithy-mocks` (no network).
+//! Error paths and pagination of the live collectors, against canned HTTP answers (no network).
+//!
+//! The answers are AWS's wire format (SES v2 restJson, SMS/voice v2 awsJson 1.0), so the real
+//! deserialisers, error classification and retry machinery of the SDK run on them. A hand-made
+//! connector rather than `aws-smithy-mocks`: that crate needs the SDK crates' `test-util`
+//! feature, and a different feature set would compile every AWS SDK crate a second time for the
+//! tests.
 
 use aws_sdk_pinpointsmsvoicev2 as smsv2;
 use aws_sdk_sesv2 as sesv2;
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
-use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+use aws_smithy_runtime_api::client::http::{
+    http_client_fn, HttpConnector, HttpConnectorFuture, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_types::body::SdkBody;
 use msgready::collect::{Collector, Ctx, Limits, Pacer, Recorder, RegionClients, Salt};
 use msgready::facts::{CollectionOutcome, CollectionStatus, FailureReason};
-use sesv2::error::ErrorMetadata;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 const PLANTED_ADDRESS: &str = "planted.person@example.org";
 const PLANTED_NUMBER: &str = "+14255550199";
+/// 2023-11-14T22:13:20Z, as the epoch seconds both protocols send timestamps in.
+const SOME_TIME: i64 = 1_700_000_000;
+
+/// What a request is, read off the wire: its operation and, for matching, its path and query.
+struct Req {
+    operation: String,
+    path: String,
+    query: String,
+}
+
+impl Req {
+    fn of(r: &HttpRequest) -> Req {
+        let uri = r.uri();
+        let after_scheme = uri.split_once("://").map_or(uri, |(_, rest)| rest);
+        let path_and_query = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        let operation = match r.headers().get("x-amz-target") {
+            Some(t) => t.rsplit('.').next().unwrap_or(t).to_string(),
+            None => ses_operation(r.method(), path).to_string(),
+        };
+        Req {
+            operation,
+            path: path.to_string(),
+            query: query.to_string(),
+        }
+    }
+
+    fn query_has(&self, pair: &str) -> bool {
+        self.query.split('&').any(|p| p == pair)
+    }
+}
+
+/// The SES v2 operation a restJson request is (the read operations the collector makes).
+fn ses_operation(method: &str, path: &str) -> &'static str {
+    let segs: Vec<&str> = path.trim_start_matches("/v2/email/").split('/').collect();
+    match (method, segs.as_slice()) {
+        ("GET", ["account"]) => "GetAccount",
+        // SES v2 lists identities and configuration sets with POST since 2025.
+        ("GET", ["identities"]) | ("POST", ["list-identities"]) => "ListEmailIdentities",
+        ("GET", ["identities", _]) => "GetEmailIdentity",
+        ("GET", ["dedicated-ips"]) => "GetDedicatedIps",
+        ("GET", ["dedicated-ip-pools"]) => "ListDedicatedIpPools",
+        ("GET", ["suppression", "addresses"]) => "ListSuppressedDestinations",
+        ("GET", ["configuration-sets"]) | ("POST", ["list-configuration-sets"]) => {
+            "ListConfigurationSets"
+        }
+        ("GET", ["configuration-sets", _]) => "GetConfigurationSet",
+        ("GET", ["configuration-sets", _, "event-destinations"]) => {
+            "GetConfigurationSetEventDestinations"
+        }
+        ("GET", ["templates"]) => "ListEmailTemplates",
+        ("GET", ["templates", _]) => "GetEmailTemplate",
+        ("GET", ["multi-region-endpoints"]) => "ListMultiRegionEndpoints",
+        _ => "unknown",
+    }
+}
+
+type Matcher = Box<dyn Fn(&Req) -> bool + Send + Sync>;
+
+/// One canned answer: for requests of `operation` that `matches` accepts, `status` and `body`
+/// (an error when `error` names its code). Counts the requests it answered.
+struct Reply {
+    operation: &'static str,
+    matches: Matcher,
+    status: u16,
+    error: Option<&'static str>,
+    body: Value,
+    calls: AtomicUsize,
+}
+
+impl Reply {
+    fn ok(operation: &'static str, body: Value) -> Reply {
+        Reply {
+            operation,
+            matches: Box::new(|_| true),
+            status: 200,
+            error: None,
+            body,
+            calls: AtomicUsize::new(0),
+        }
+    }
+
+    fn error(operation: &'static str, status: u16, code: &'static str, message: &str) -> Reply {
+        Reply {
+            status,
+            error: Some(code),
+            ..Reply::ok(operation, json!({ "message": message }))
+        }
+    }
+
+    fn when(mut self, matches: impl Fn(&Req) -> bool + Send + Sync + 'static) -> Reply {
+        self.matches = Box::new(matches);
+        self
+    }
+
+    fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+
+    fn response(&self, aws_json: bool) -> HttpResponse {
+        let mut body = self.body.clone();
+        if let (Some(code), true) = (self.error, aws_json) {
+            body["__type"] = json!(code);
+        }
+        let mut resp = HttpResponse::new(
+            self.status.try_into().expect("status code"),
+            SdkBody::from(body.to_string()),
+        );
+        resp.headers_mut()
+            .insert("content-type", "application/json");
+        if let Some(code) = self.error {
+            // restJson carries the error code in this header; awsJson in `__type`.
+            resp.headers_mut().insert("x-amzn-errortype", code);
+        }
+        resp
+    }
+}
+
+/// The first matching reply answers; a request nothing answers is a test failure (a 500 with
+/// the operation named, so the assertion that follows shows it).
+#[derive(Clone)]
+struct Wire(Arc<Vec<Reply>>);
+
+impl std::fmt::Debug for Wire {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Wire")
+    }
+}
+
+impl HttpConnector for Wire {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let aws_json = request.headers().get("x-amz-target").is_some();
+        let req = Req::of(&request);
+        let reply = self
+            .0
+            .iter()
+            .find(|r| r.operation == req.operation && (r.matches)(&req));
+        let resp = match reply {
+            Some(r) => {
+                r.calls.fetch_add(1, Ordering::SeqCst);
+                r.response(aws_json)
+            }
+            None => Reply::error(
+                "unmatched",
+                500,
+                "InternalFailure",
+                &format!("no canned answer for {} {}", req.operation, req.path),
+            )
+            .response(aws_json),
+        };
+        HttpConnectorFuture::ready(Ok(resp))
+    }
+}
+
+impl Wire {
+    fn new(replies: Vec<Reply>) -> Wire {
+        Wire(Arc::new(replies))
+    }
+
+    fn client(&self) -> SharedHttpClient {
+        let wire = self.clone();
+        http_client_fn(move |_, _| SharedHttpConnector::new(wire.clone()))
+    }
+
+    fn reply(&self, i: usize) -> &Reply {
+        &self.0[i]
+    }
+}
+
+fn credentials() -> sesv2::config::SharedCredentialsProvider {
+    sesv2::config::SharedCredentialsProvider::new(sesv2::config::Credentials::new(
+        "AKIDTEST", "secret", None, None, "test",
+    ))
+}
+
+fn ses_client(wire: &Wire) -> sesv2::Client {
+    sesv2::Client::from_conf(
+        sesv2::Config::builder()
+            .behavior_version(sesv2::config::BehaviorVersion::latest())
+            .region(sesv2::config::Region::new("us-east-1"))
+            .credentials_provider(credentials())
+            .http_client(wire.client())
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build(),
+    )
+}
+
+fn sms_config(wire: &Wire) -> smsv2::config::Builder {
+    smsv2::Config::builder()
+        .behavior_version(smsv2::config::BehaviorVersion::latest())
+        .region(smsv2::config::Region::new("us-east-1"))
+        .credentials_provider(credentials())
+        .http_client(wire.client())
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+}
+
+fn sms_client(wire: &Wire) -> smsv2::Client {
+    smsv2::Client::from_conf(sms_config(wire).build())
+}
 
 fn fast_limits() -> Limits {
     Limits {
@@ -38,179 +251,109 @@ fn status<'a>(all: &'a [CollectionStatus], op: &str) -> &'a CollectionStatus {
         .unwrap_or_else(|| panic!("no status for {op}: {all:#?}"))
 }
 
-fn retry(c: sesv2::config::Builder) -> sesv2::config::Builder {
-    c.retry_config(aws_config::retry::RetryConfig::disabled())
-}
-
-fn ses_client(rules: &[&Rule]) -> sesv2::Client {
-    mock_client!(sesv2, RuleMode::MatchAny, rules, retry)
-}
-
-fn sms_client(rules: &[&Rule]) -> smsv2::Client {
-    mock_client!(smsv2, RuleMode::MatchAny, rules, |c| c
-        .retry_config(aws_config::retry::RetryConfig::disabled()))
-}
-
-fn ses_happy_rules() -> Vec<Rule> {
-    use sesv2::operation::*;
-    use sesv2::types;
+fn ses_happy_replies() -> Vec<Reply> {
     vec![
-        mock!(sesv2::Client::get_account).then_output(|| {
-            get_account::GetAccountOutput::builder()
-                .production_access_enabled(true)
-                .sending_enabled(true)
-                .build()
-        }),
-        mock!(sesv2::Client::list_email_identities).then_output(|| {
-            list_email_identities::ListEmailIdentitiesOutput::builder()
-                .email_identities(
-                    types::IdentityInfo::builder()
-                        .identity_name("example.com")
-                        .identity_type(types::IdentityType::Domain)
-                        .build(),
-                )
-                .email_identities(
-                    types::IdentityInfo::builder()
-                        .identity_name(PLANTED_ADDRESS)
-                        .identity_type(types::IdentityType::EmailAddress)
-                        .build(),
-                )
-                .build()
-        }),
-        mock!(sesv2::Client::get_email_identity)
-            .match_requests(|r| r.email_identity() == Some("example.com"))
-            .then_output(|| {
-                get_email_identity::GetEmailIdentityOutput::builder()
-                    .identity_type(types::IdentityType::Domain)
-                    .verified_for_sending_status(true)
-                    .build()
-            }),
-        mock!(sesv2::Client::get_email_identity)
-            .match_requests(|r| r.email_identity() == Some(PLANTED_ADDRESS))
-            .then_output(|| {
-                get_email_identity::GetEmailIdentityOutput::builder()
-                    .identity_type(types::IdentityType::EmailAddress)
-                    .verified_for_sending_status(true)
-                    .build()
-            }),
-        mock!(sesv2::Client::list_suppressed_destinations).then_output(|| {
-            list_suppressed_destinations::ListSuppressedDestinationsOutput::builder()
-                .suppressed_destination_summaries(
-                    types::SuppressedDestinationSummary::builder()
-                        .email_address(PLANTED_ADDRESS)
-                        .reason(types::SuppressionListReason::Bounce)
-                        .last_update_time(aws_smithy_types_now())
-                        .build()
-                        .expect("summary"),
-                )
-                .build()
-        }),
-        mock!(sesv2::Client::list_configuration_sets).then_output(|| {
-            list_configuration_sets::ListConfigurationSetsOutput::builder()
-                .configuration_sets("main")
-                .build()
-        }),
-        mock!(sesv2::Client::get_configuration_set).then_output(|| {
-            get_configuration_set::GetConfigurationSetOutput::builder()
-                .configuration_set_name("main")
-                .build()
-        }),
-        mock!(sesv2::Client::get_configuration_set_event_destinations).then_output(|| {
-            get_configuration_set_event_destinations::GetConfigurationSetEventDestinationsOutput::builder().build()
-        }),
-        mock!(sesv2::Client::list_dedicated_ip_pools).then_output(|| {
-            list_dedicated_ip_pools::ListDedicatedIpPoolsOutput::builder().build()
-        }),
-        mock!(sesv2::Client::list_email_templates).then_output(|| {
-            list_email_templates::ListEmailTemplatesOutput::builder().build()
-        }),
+        Reply::ok(
+            "GetAccount",
+            json!({ "ProductionAccessEnabled": true, "SendingEnabled": true }),
+        ),
+        Reply::ok(
+            "ListEmailIdentities",
+            json!({ "EmailIdentities": [
+                { "IdentityName": "example.com", "IdentityType": "DOMAIN" },
+                { "IdentityName": PLANTED_ADDRESS, "IdentityType": "EMAIL_ADDRESS" },
+            ] }),
+        ),
+        Reply::ok(
+            "GetEmailIdentity",
+            json!({ "IdentityType": "DOMAIN", "VerifiedForSendingStatus": true }),
+        )
+        .when(|r| r.path.ends_with("/identities/example.com")),
+        // The address arrives percent-encoded in the path.
+        Reply::ok(
+            "GetEmailIdentity",
+            json!({ "IdentityType": "EMAIL_ADDRESS", "VerifiedForSendingStatus": true }),
+        )
+        .when(|r| r.path.contains("planted.person")),
+        Reply::ok(
+            "ListSuppressedDestinations",
+            json!({ "SuppressedDestinationSummaries": [
+                { "EmailAddress": PLANTED_ADDRESS, "Reason": "BOUNCE", "LastUpdateTime": SOME_TIME },
+            ] }),
+        ),
+        Reply::ok(
+            "ListConfigurationSets",
+            json!({ "ConfigurationSets": ["main"] }),
+        ),
+        Reply::ok(
+            "GetConfigurationSet",
+            json!({ "ConfigurationSetName": "main" }),
+        ),
+        Reply::ok("GetConfigurationSetEventDestinations", json!({})),
+        Reply::ok("ListDedicatedIpPools", json!({})),
+        Reply::ok("ListEmailTemplates", json!({})),
     ]
 }
 
-/// Empty answers for every SES list operation, after the test's own rules (the first
-/// matching rule wins).
-fn ses_empty_rules() -> Vec<Rule> {
-    use sesv2::operation::*;
-    vec![
-        mock!(sesv2::Client::get_account)
-            .then_output(|| get_account::GetAccountOutput::builder().build()),
-        mock!(sesv2::Client::list_email_identities)
-            .then_output(|| list_email_identities::ListEmailIdentitiesOutput::builder().build()),
-        mock!(sesv2::Client::get_dedicated_ips)
-            .then_output(|| get_dedicated_ips::GetDedicatedIpsOutput::builder().build()),
-        mock!(sesv2::Client::list_dedicated_ip_pools)
-            .then_output(|| list_dedicated_ip_pools::ListDedicatedIpPoolsOutput::builder().build()),
-        mock!(sesv2::Client::list_suppressed_destinations).then_output(|| {
-            list_suppressed_destinations::ListSuppressedDestinationsOutput::builder().build()
-        }),
-        mock!(sesv2::Client::list_configuration_sets).then_output(|| {
-            list_configuration_sets::ListConfigurationSetsOutput::builder().build()
-        }),
-        mock!(sesv2::Client::list_email_templates)
-            .then_output(|| list_email_templates::ListEmailTemplatesOutput::builder().build()),
+/// Empty answers for every SES list operation, after the test's own replies (the first
+/// matching reply wins).
+fn ses_empty_replies() -> Vec<Reply> {
+    [
+        "GetAccount",
+        "ListEmailIdentities",
+        "GetDedicatedIps",
+        "ListDedicatedIpPools",
+        "ListSuppressedDestinations",
+        "ListConfigurationSets",
+        "ListEmailTemplates",
     ]
+    .into_iter()
+    .map(|op| Reply::ok(op, json!({})))
+    .collect()
 }
 
 /// Empty answers for every SMS/voice v2 describe operation.
-fn sms_empty_rules() -> Vec<Rule> {
-    use smsv2::operation::*;
-    vec![
-        mock!(smsv2::Client::describe_account_attributes).then_output(|| {
-            describe_account_attributes::DescribeAccountAttributesOutput::builder().build()
-        }),
-        mock!(smsv2::Client::describe_phone_numbers).then_output(|| {
-            describe_phone_numbers::DescribePhoneNumbersOutput::builder().build()
-        }),
-        mock!(smsv2::Client::describe_sender_ids)
-            .then_output(|| describe_sender_ids::DescribeSenderIdsOutput::builder().build()),
-        mock!(smsv2::Client::describe_pools)
-            .then_output(|| describe_pools::DescribePoolsOutput::builder().build()),
-        mock!(smsv2::Client::describe_registrations).then_output(|| {
-            describe_registrations::DescribeRegistrationsOutput::builder()
-                .set_registrations(Some(vec![]))
-                .build()
-                .expect("output")
-        }),
-        mock!(smsv2::Client::describe_opt_out_lists).then_output(|| {
-            describe_opt_out_lists::DescribeOptOutListsOutput::builder().build()
-        }),
-        mock!(smsv2::Client::describe_spend_limits)
-            .then_output(|| describe_spend_limits::DescribeSpendLimitsOutput::builder().build()),
-        mock!(smsv2::Client::describe_configuration_sets).then_output(|| {
-            describe_configuration_sets::DescribeConfigurationSetsOutput::builder().build()
-        }),
-        mock!(smsv2::Client::describe_verified_destination_numbers).then_output(|| {
-            describe_verified_destination_numbers::DescribeVerifiedDestinationNumbersOutput::builder()
-                .set_verified_destination_numbers(Some(vec![]))
-                .build()
-                .expect("output")
-        }),
+fn sms_empty_replies() -> Vec<Reply> {
+    let mut out: Vec<Reply> = [
+        "DescribeAccountAttributes",
+        "DescribePhoneNumbers",
+        "DescribeSenderIds",
+        "DescribePools",
+        "DescribeOptOutLists",
+        "DescribeSpendLimits",
+        "DescribeConfigurationSets",
     ]
+    .into_iter()
+    .map(|op| Reply::ok(op, json!({})))
+    .collect();
+    // Members the model marks required.
+    out.push(Reply::ok(
+        "DescribeRegistrations",
+        json!({ "Registrations": [] }),
+    ));
+    out.push(Reply::ok(
+        "DescribeVerifiedDestinationNumbers",
+        json!({ "VerifiedDestinationNumbers": [] }),
+    ));
+    out
 }
 
-fn with_defaults(mut rules: Vec<Rule>, defaults: Vec<Rule>) -> Vec<Rule> {
-    rules.extend(defaults);
-    rules
-}
-
-fn aws_smithy_types_now() -> sesv2::primitives::DateTime {
-    sesv2::primitives::DateTime::from_secs(1_700_000_000)
+fn with_defaults(mut replies: Vec<Reply>, defaults: Vec<Reply>) -> Vec<Reply> {
+    replies.extend(defaults);
+    replies
 }
 
 #[tokio::test]
 async fn access_denied_on_one_operation_is_recorded_and_the_rest_collected() {
-    let mut rules = vec![mock!(sesv2::Client::get_dedicated_ips).then_error(|| {
-        sesv2::operation::get_dedicated_ips::GetDedicatedIpsError::generic(
-            ErrorMetadata::builder()
-                .code("AccessDeniedException")
-                .message("User is not authorized to perform: ses:GetDedicatedIps")
-                .build(),
-        )
-    })];
-    rules.extend(ses_happy_rules());
-    let rules = with_defaults(rules, ses_empty_rules());
-    let refs: Vec<&Rule> = rules.iter().collect();
-    let client = ses_client(&refs);
+    let mut replies = vec![Reply::error(
+        "GetDedicatedIps",
+        403,
+        "AccessDeniedException",
+        "User is not authorized to perform: ses:GetDedicatedIps",
+    )];
+    replies.extend(ses_happy_replies());
+    let wire = Wire::new(with_defaults(replies, ses_empty_replies()));
+    let client = ses_client(&wire);
     let ctx = ctx("ses");
     let facts = msgready::collect::sesv2::collect(&ctx, &client)
         .await
@@ -239,35 +382,31 @@ async fn access_denied_on_one_operation_is_recorded_and_the_rest_collected() {
 
 #[tokio::test]
 async fn throttling_after_retries_is_throttled_out() {
-    let throttled = mock!(smsv2::Client::describe_phone_numbers).then_error(|| {
-        smsv2::operation::describe_phone_numbers::DescribePhoneNumbersError::generic(
-            ErrorMetadata::builder()
-                .code("ThrottlingException")
-                .message("Rate exceeded")
-                .build(),
-        )
-    });
-    let attributes = mock!(smsv2::Client::describe_account_attributes).then_output(|| {
-        smsv2::operation::describe_account_attributes::DescribeAccountAttributesOutput::builder()
-            .build()
-    });
-    let rules = with_defaults(vec![throttled, attributes], sms_empty_rules());
-    let refs: Vec<&Rule> = rules.iter().collect();
-    let client = mock_client!(smsv2, RuleMode::MatchAny, &refs, |c| c
-        .retry_config(
-            aws_config::retry::RetryConfig::standard()
-                .with_max_attempts(3)
-                .with_initial_backoff(Duration::from_millis(1))
-                .with_max_backoff(Duration::from_millis(2)),
-        )
-        .sleep_impl(SharedAsyncSleep::new(TokioSleep::new())));
+    let throttled = Reply::error(
+        "DescribePhoneNumbers",
+        400,
+        "ThrottlingException",
+        "Rate exceeded",
+    );
+    let wire = Wire::new(with_defaults(vec![throttled], sms_empty_replies()));
+    let client = smsv2::Client::from_conf(
+        sms_config(&wire)
+            .retry_config(
+                aws_config::retry::RetryConfig::standard()
+                    .with_max_attempts(3)
+                    .with_initial_backoff(Duration::from_millis(1))
+                    .with_max_backoff(Duration::from_millis(2)),
+            )
+            .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+            .build(),
+    );
     let ctx = ctx("sms-voice");
     let facts = msgready::collect::sms_voice::collect(&ctx, &client)
         .await
         .expect("the other operations answered");
     assert!(facts.phone_numbers.is_empty());
     assert_eq!(
-        rules[0].num_calls(),
+        wire.reply(0).calls(),
         3,
         "the SDK retried up to max attempts"
     );
@@ -279,36 +418,28 @@ async fn throttling_after_retries_is_throttled_out() {
 
 #[tokio::test]
 async fn suppression_list_is_read_across_three_pages() {
-    use sesv2::operation::list_suppressed_destinations::ListSuppressedDestinationsOutput;
-    use sesv2::types::{SuppressedDestinationSummary, SuppressionListReason};
     let page = |addrs: &[&str], next: Option<&str>| {
-        let mut b = ListSuppressedDestinationsOutput::builder();
-        for a in addrs {
-            b = b.suppressed_destination_summaries(
-                SuppressedDestinationSummary::builder()
-                    .email_address(*a)
-                    .reason(SuppressionListReason::Bounce)
-                    .last_update_time(aws_smithy_types_now())
-                    .build()
-                    .expect("summary"),
-            );
+        let summaries: Vec<Value> = addrs
+            .iter()
+            .map(|a| json!({ "EmailAddress": a, "Reason": "BOUNCE", "LastUpdateTime": SOME_TIME }))
+            .collect();
+        let mut body = json!({ "SuppressedDestinationSummaries": summaries });
+        if let Some(n) = next {
+            body["NextToken"] = json!(n);
         }
-        b.set_next_token(next.map(str::to_string)).build()
+        body
     };
-    let p1 = mock!(sesv2::Client::list_suppressed_destinations)
-        .match_requests(|r| r.next_token().is_none())
-        .then_output(move || page(&["a@example.com", "b@example.com"], Some("t1")));
-    let p2 = mock!(sesv2::Client::list_suppressed_destinations)
-        .match_requests(|r| r.next_token() == Some("t1"))
-        .then_output(move || page(&["c@example.com"], Some("t2")));
-    let p3 = mock!(sesv2::Client::list_suppressed_destinations)
-        .match_requests(|r| r.next_token() == Some("t2"))
-        .then_output(move || page(&["A@example.com", "d@example.com"], None));
-    let account = mock!(sesv2::Client::get_account)
-        .then_output(|| sesv2::operation::get_account::GetAccountOutput::builder().build());
-    let rules = with_defaults(vec![p1, p2, p3, account], ses_empty_rules());
-    let refs: Vec<&Rule> = rules.iter().collect();
-    let client = ses_client(&refs);
+    let op = "ListSuppressedDestinations";
+    let replies = vec![
+        Reply::ok(op, page(&["a@example.com", "b@example.com"], Some("t1")))
+            .when(|r| !r.query.contains("NextToken=")),
+        Reply::ok(op, page(&["c@example.com"], Some("t2"))).when(|r| r.query_has("NextToken=t1")),
+        Reply::ok(op, page(&["A@example.com", "d@example.com"], None))
+            .when(|r| r.query_has("NextToken=t2")),
+        Reply::ok("GetAccount", json!({})),
+    ];
+    let wire = Wire::new(with_defaults(replies, ses_empty_replies()));
+    let client = ses_client(&wire);
     let ctx = ctx("ses");
     let facts = msgready::collect::sesv2::collect(&ctx, &client)
         .await
@@ -322,7 +453,7 @@ async fn suppression_list_is_read_across_three_pages() {
         .suppressed_destinations
         .hashes
         .contains(&ctx.salt.hash_email("a@example.com")));
-    let calls: Vec<usize> = rules[..3].iter().map(Rule::num_calls).collect();
+    let calls: Vec<usize> = (0..3).map(|i| wire.reply(i).calls()).collect();
     assert_eq!(calls, [1, 1, 1]);
     let all = ctx.recorder.statuses();
     let s = status(&all, "ListSuppressedDestinations");
@@ -331,71 +462,49 @@ async fn suppression_list_is_read_across_three_pages() {
 
 #[tokio::test]
 async fn no_personal_data_in_serialized_facts() {
-    use smsv2::operation::*;
-    use smsv2::types;
-    let ses_rules = with_defaults(ses_happy_rules(), ses_empty_rules());
-    let sms_rules = vec![
-        mock!(smsv2::Client::describe_account_attributes).then_output(|| {
-            describe_account_attributes::DescribeAccountAttributesOutput::builder()
-                .account_attributes(
-                    types::AccountAttribute::builder()
-                        .name(types::AccountAttributeName::AccountTier)
-                        .value("PRODUCTION")
-                        .build()
-                        .expect("attr"),
-                )
-                .build()
-        }),
-        mock!(smsv2::Client::describe_opt_out_lists).then_output(|| {
-            describe_opt_out_lists::DescribeOptOutListsOutput::builder()
-                .opt_out_lists(
-                    types::OptOutListInformation::builder()
-                        .opt_out_list_arn("arn:aws:sms-voice:us-east-1:1:opt-out-list/Default")
-                        .opt_out_list_name("Default")
-                        .created_timestamp(aws_smithy_types_now())
-                        .build()
-                        .expect("list"),
-                )
-                .build()
-        }),
-        mock!(smsv2::Client::describe_opted_out_numbers).then_output(|| {
-            describe_opted_out_numbers::DescribeOptedOutNumbersOutput::builder()
-                .opt_out_list_name("Default")
-                .opted_out_numbers(
-                    types::OptedOutNumberInformation::builder()
-                        .opted_out_number(PLANTED_NUMBER)
-                        .opted_out_timestamp(aws_smithy_types_now())
-                        .end_user_opted_out(true)
-                        .build()
-                        .expect("number"),
-                )
-                .build()
-        }),
-        mock!(smsv2::Client::describe_verified_destination_numbers).then_output(|| {
-            describe_verified_destination_numbers::DescribeVerifiedDestinationNumbersOutput::builder()
-                .verified_destination_numbers(
-                    types::VerifiedDestinationNumberInformation::builder()
-                        .verified_destination_number_arn("arn:v")
-                        .verified_destination_number_id("v-1")
-                        .destination_phone_number(PLANTED_NUMBER)
-                        .status(types::VerificationStatus::Verified)
-                        .created_timestamp(aws_smithy_types_now())
-                        .build()
-                        .expect("verified"),
-                )
-                .build()
-                .expect("output")
-        }),
+    let ses = Wire::new(with_defaults(ses_happy_replies(), ses_empty_replies()));
+    let sms_replies = vec![
+        Reply::ok(
+            "DescribeAccountAttributes",
+            json!({ "AccountAttributes": [{ "Name": "ACCOUNT_TIER", "Value": "PRODUCTION" }] }),
+        ),
+        Reply::ok(
+            "DescribeOptOutLists",
+            json!({ "OptOutLists": [{
+                "OptOutListArn": "arn:aws:sms-voice:us-east-1:1:opt-out-list/Default",
+                "OptOutListName": "Default",
+                "CreatedTimestamp": SOME_TIME,
+            }] }),
+        ),
+        Reply::ok(
+            "DescribeOptedOutNumbers",
+            json!({
+                "OptOutListName": "Default",
+                "OptedOutNumbers": [{
+                    "OptedOutNumber": PLANTED_NUMBER,
+                    "OptedOutTimestamp": SOME_TIME,
+                    "EndUserOptedOut": true,
+                }],
+            }),
+        ),
+        Reply::ok(
+            "DescribeVerifiedDestinationNumbers",
+            json!({ "VerifiedDestinationNumbers": [{
+                "VerifiedDestinationNumberArn": "arn:v",
+                "VerifiedDestinationNumberId": "v-1",
+                "DestinationPhoneNumber": PLANTED_NUMBER,
+                "Status": "VERIFIED",
+                "CreatedTimestamp": SOME_TIME,
+            }] }),
+        ),
     ];
-    let sms_rules = with_defaults(sms_rules, sms_empty_rules());
-    let ses_refs: Vec<&Rule> = ses_rules.iter().collect();
-    let sms_refs: Vec<&Rule> = sms_rules.iter().collect();
+    let sms = Wire::new(with_defaults(sms_replies, sms_empty_replies()));
     let collector = Collector::new(Salt::fixed([3; 32]), fast_limits());
     let account = collector
         .collect_with("111122223333".into(), &["us-east-1".to_string()], |r| {
             RegionClients {
-                ses: ses_client(&ses_refs),
-                sms_voice: sms_client(&sms_refs),
+                ses: ses_client(&ses),
+                sms_voice: sms_client(&sms),
                 ..refused_clients(r, &collector.recorder)
             }
         })
@@ -449,9 +558,7 @@ fn refused_clients(region: &str, recorder: &Recorder) -> RegionClients {
         .behavior_version(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(region.to_string()))
         .endpoint_url("http://127.0.0.1:9")
-        .credentials_provider(sesv2::config::SharedCredentialsProvider::new(
-            sesv2::config::Credentials::new("AKIDTEST", "secret", None, None, "test"),
-        ))
+        .credentials_provider(credentials())
         .retry_config(aws_config::retry::RetryConfig::disabled())
         .build();
     RegionClients::new(&sdk, region, recorder)
