@@ -19,7 +19,7 @@
 mod emulators;
 
 use msgready::collect::Limits;
-use msgready::facts::FactSnapshot;
+use msgready::model::facts::FactSnapshot;
 use std::io::{Read, Write};
 use std::time::Instant;
 
@@ -126,7 +126,7 @@ fn main() {
         let calls: u64 = statuses.iter().filter_map(|s| s.calls).sum();
         let failed = statuses
             .iter()
-            .filter(|s| s.status == msgready::facts::CollectionOutcome::Failed)
+            .filter(|s| s.status == msgready::model::facts::CollectionOutcome::Failed)
             .count();
         let latency = latency_ms / 1000.0;
         let (bound, slowest) = statuses
@@ -134,7 +134,10 @@ fn main() {
             .filter(|s| s.service != "dns")
             .map(|s| {
                 let n = s.calls.unwrap_or(0) as f64;
-                let rate = limits.rate(&s.service, &s.operation) as f64;
+                let Some(service) = msgready::model::service::Service::from_name(&s.service) else {
+                    return (0.0, String::new());
+                };
+                let rate = limits.rate(service, &s.operation) as f64;
                 let limited = matches!(
                     (s.service.as_str(), s.operation.as_str()),
                     ("sms-voice", _) | ("ses", "ListEmailTemplates" | "GetEmailTemplate")
@@ -150,7 +153,7 @@ fn main() {
         let throttles = emulator_throttles(&emus.endpoint);
         for s in statuses
             .iter()
-            .filter(|s| s.status == msgready::facts::CollectionOutcome::Failed)
+            .filter(|s| s.status == msgready::model::facts::CollectionOutcome::Failed)
         {
             println!(
                 "  failed: {}:{} in {} ({})",

@@ -6,7 +6,7 @@
 
 use msgready::config::Config;
 use msgready::engine::rule::RuleSet;
-use msgready::facts::*;
+use msgready::model::facts::*;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -250,9 +250,9 @@ fn main() {
         .map(|(i, r)| msgready::config::RegionRole {
             name: r.to_string(),
             role: if i == 0 {
-                msgready::config::Role::Primary
+                msgready::model::deployment::Role::Primary
             } else {
-                msgready::config::Role::Standby
+                msgready::model::deployment::Role::Standby
             },
         })
         .collect();
@@ -265,13 +265,10 @@ fn main() {
     let mut results = 0;
     for _ in 0..runs {
         let t = Instant::now();
-        let report = msgready::evaluate_loaded(
-            &rules,
-            &config,
-            &facts,
-            Default::default(),
-            Some("2026-11-20T09:00:00Z".into()),
-        )
+        let report = msgready::pipeline::evaluate(&msgready::pipeline::Evaluation {
+            now: Some("2026-11-20T09:00:00Z"),
+            ..msgready::pipeline::Evaluation::new(&rules, &config, &facts)
+        })
         .expect("evaluation succeeds");
         times.push(t.elapsed().as_secs_f64());
         results = report.results.len();

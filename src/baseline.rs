@@ -2,26 +2,13 @@
 //! They stay `fail` in every output, but only failures that are not known count against
 //! `--fail-on`, so a gate can be adopted on a deployment with existing debt.
 
-use crate::engine::RuleResult;
 use crate::error::Result;
-use crate::report::Report;
-use crate::rules_meta::Status;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use crate::model::baseline::BaselineInfo;
+use crate::model::report::Report;
+use crate::model::result::{FindingKey, RuleResult};
+use crate::model::vocab::Status;
 use std::collections::BTreeSet;
 use std::path::Path;
-
-/// What identifies a finding across runs: (account, rule, Region, resource).
-pub type FindingKey = (String, String, String, String);
-
-pub fn key(r: &RuleResult) -> FindingKey {
-    (
-        r.account_id.clone(),
-        r.rule_id.clone(),
-        r.region.clone(),
-        r.resource.clone(),
-    )
-}
 
 /// The failures of an earlier report.
 #[derive(Debug, Clone, Default)]
@@ -31,21 +18,9 @@ pub struct Baseline {
     failing: BTreeSet<FindingKey>,
 }
 
-/// The report's note of the baseline it was gated against.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct BaselineInfo {
-    pub file: String,
-    /// When the baseline report was generated.
-    pub generated_at: String,
-    /// Failing results in the baseline.
-    pub baseline_failures: u64,
-    /// Failing results of this run that the baseline already had (marked `known`).
-    pub known: u64,
-}
-
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline> {
-        let report = Report::load(path)?;
+        let report: Report = crate::jsonio::load(path)?;
         Ok(Self::from_report(&path.display().to_string(), &report))
     }
 
@@ -57,7 +32,7 @@ impl Baseline {
                 .results
                 .iter()
                 .filter(|r| r.status == Status::Fail)
-                .map(key)
+                .map(RuleResult::key)
                 .collect(),
         }
     }
@@ -66,7 +41,7 @@ impl Baseline {
     pub fn mark(&self, results: &mut [RuleResult]) -> BaselineInfo {
         let mut known = 0;
         for r in results.iter_mut().filter(|r| r.status == Status::Fail) {
-            if self.failing.contains(&key(r)) {
+            if self.failing.contains(&r.key()) {
                 r.known = true;
                 known += 1;
             }

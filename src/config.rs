@@ -1,7 +1,9 @@
 //! `msgready.toml`: the deployment under audit and how strictly to judge it.
 
 use crate::error::{line_of, toml_diagnostic, Error, Result};
-use crate::rules_meta::Severity;
+use crate::model::deployment::{Architecture, ResolvedDeployment, ResolvedRegion, Role};
+use crate::model::facts::FactSnapshot;
+use crate::model::vocab::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,41 +26,6 @@ pub struct Config {
     /// Per-rule overrides, keyed by rule ID.
     #[serde(default)]
     pub rules: BTreeMap<String, RuleOverride>,
-}
-
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum Architecture {
-    #[default]
-    WarmStandby,
-    ActiveActive,
-}
-
-impl Architecture {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Architecture::WarmStandby => "warm-standby",
-            Architecture::ActiveActive => "active-active",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    Primary,
-    Standby,
-    Active,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Primary => "primary",
-            Role::Standby => "standby",
-            Role::Active => "active",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -375,6 +342,57 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+impl Config {
+    /// The deployment under audit: the declared one, or else the snapshot's Regions in name
+    /// order, the first primary and the others standby or active per the architecture.
+    pub fn resolve_deployment(&self, facts: &FactSnapshot) -> ResolvedDeployment {
+        let d = &self.deployment;
+        if !d.regions.is_empty() {
+            let primary = d
+                .regions
+                .iter()
+                .find(|r| r.role == Role::Primary)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            return ResolvedDeployment {
+                architecture: d.architecture,
+                primary,
+                regions: d
+                    .regions
+                    .iter()
+                    .map(|r| ResolvedRegion {
+                        name: r.name.clone(),
+                        role: r.role,
+                    })
+                    .collect(),
+            };
+        }
+        let mut names: Vec<String> = facts
+            .accounts
+            .iter()
+            .flat_map(|a| a.regions.keys().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        let other_role = match d.architecture {
+            Architecture::WarmStandby => Role::Standby,
+            Architecture::ActiveActive => Role::Active,
+        };
+        ResolvedDeployment {
+            architecture: d.architecture,
+            primary: names.first().cloned().unwrap_or_default(),
+            regions: names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| ResolvedRegion {
+                    name: n.clone(),
+                    role: if i == 0 { Role::Primary } else { other_role },
+                })
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,12 +3,12 @@
 //! Findings are matched by (account, rule, Region, resource), the key SARIF fingerprints and
 //! baselines use. A key's status is the worst of its results in that report.
 
-use crate::baseline::{key, FindingKey};
-use crate::engine::RuleResult;
+use crate::model::report::Report;
+use crate::model::result::FindingKey;
+use crate::model::result::RuleResult;
+use crate::model::score::ScoreFigure;
+use crate::model::vocab::{Area, Severity, Status};
 use crate::report::terminal::clean;
-use crate::report::Report;
-use crate::rules_meta::{Area, Severity, Status};
-use crate::score::ScoreFigure;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -88,7 +88,7 @@ fn change(old: Option<&ScoreFigure>, new: Option<&ScoreFigure>) -> Change {
 fn by_key(report: &Report) -> BTreeMap<FindingKey, &RuleResult> {
     let mut m: BTreeMap<FindingKey, &RuleResult> = BTreeMap::new();
     for r in &report.results {
-        m.entry(key(r))
+        m.entry(r.key())
             .and_modify(|e| {
                 if r.status < e.status {
                     *e = r;
@@ -390,5 +390,5 @@ pub fn to_markdown(d: &Diff) -> String {
 }
 
 pub fn to_json(d: &Diff) -> String {
-    crate::report::json::pretty(d).expect("a diff always serialises") + "\n"
+    crate::jsonio::pretty(d).expect("a diff always serialises") + "\n"
 }

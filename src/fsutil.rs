@@ -1,8 +1,16 @@
-//! File writing that never leaves a half-written report behind.
+//! Files: writing that never leaves a half-written report behind, and finding inputs.
 
 use crate::error::{Error, Result};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Every `*.ext` file below `dir`, sorted by path.
+pub fn files_with_extension(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    crate::walk::files_with_extension(dir, ext, &mut |_| {}).map_err(|e| Error::Io {
+        path: dir.display().to_string(),
+        source: e,
+    })
+}
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it into place, so
 /// readers see the old file or the new one, never a mix.

@@ -7,9 +7,9 @@
 //! another rule configuration is an error naming the files.
 
 use crate::error::{Error, Result};
-use crate::exit::GateOptions;
-use crate::facts::FactSnapshot;
-use crate::report::Report;
+use crate::model::facts::FactSnapshot;
+use crate::model::gate::GateOptions;
+use crate::model::report::Report;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -32,9 +32,9 @@ pub fn load(path: &Path) -> Result<Input> {
         message: format!("not valid JSON: {e}"),
     })?;
     if probe.get("results").is_some() {
-        Ok(Input::Report(Box::new(Report::from_json(&text, &file)?)))
+        Ok(Input::Report(Box::new(crate::jsonio::parse(&text, &file)?)))
     } else if probe.get("accounts").is_some() {
-        Ok(Input::Snapshot(FactSnapshot::from_json(&text, &file)?))
+        Ok(Input::Snapshot(crate::jsonio::parse(&text, &file)?))
     } else {
         Err(Error::Input {
             file,
@@ -138,7 +138,7 @@ pub fn merge_snapshots(inputs: Vec<(String, FactSnapshot)>) -> Result<(FactSnaps
         ));
     }
     let merged = FactSnapshot {
-        schema_version: crate::facts::SCHEMA_VERSION,
+        schema_version: crate::model::facts::SCHEMA_VERSION,
         tool_version: joined_versions(inputs.iter().map(|(_, s)| s.tool_version.as_str())),
         collected_at: latest(inputs.iter().filter_map(|(_, s)| s.collected_at.as_deref())),
         complete: inputs.iter().all(|(_, s)| s.complete),
@@ -230,8 +230,8 @@ pub fn merge_reports(inputs: Vec<(String, Report)>, gate: Option<GateOptions>) -
     merged.results.clear();
     merged.collection = Default::default();
     let mut channels = serde_json::Map::new();
-    let mut waivers = crate::waivers::WaiverSummary::default();
-    let mut baseline: Option<crate::baseline::BaselineInfo> = None;
+    let mut waivers = crate::model::waiver::WaiverSummary::default();
+    let mut baseline: Option<crate::model::baseline::BaselineInfo> = None;
     for (_, r) in inputs {
         merged.facts.accounts.extend(r.facts.accounts);
         merged.results.extend(r.results);
@@ -257,19 +257,22 @@ pub fn merge_reports(inputs: Vec<(String, Report)>, gate: Option<GateOptions>) -
     // The engine's order, so that a merged report reads like one evaluation of all accounts.
     merged
         .results
-        .sort_by(crate::engine::RuleResult::report_order);
+        .sort_by(crate::model::result::RuleResult::report_order);
     merged
         .collection
         .failed
         .sort_by(|a, b| (&a.account_id, &a.status).cmp(&(&b.account_id, &b.status)));
-    merged.rescore(gate);
+    crate::pipeline::rescore(&mut merged, gate);
     Ok(merged)
 }
 
 /// One waivers file applied by several shards: a waiver applied anywhere is applied (its
 /// result counts add up), stale only when stale in every shard; expired ones add up.
-fn merge_waivers(into: &mut crate::waivers::WaiverSummary, from: crate::waivers::WaiverSummary) {
-    use crate::waivers::WaiverUse;
+fn merge_waivers(
+    into: &mut crate::model::waiver::WaiverSummary,
+    from: crate::model::waiver::WaiverSummary,
+) {
+    use crate::model::waiver::WaiverUse;
     if into.file.is_none() {
         into.file = from.file;
     }
@@ -299,11 +302,11 @@ fn merge_waivers(into: &mut crate::waivers::WaiverSummary, from: crate::waivers:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::AccountFacts;
+    use crate::model::facts::AccountFacts;
 
     fn snap(salt: &str, ids: &[&str]) -> FactSnapshot {
         FactSnapshot {
-            schema_version: crate::facts::SCHEMA_VERSION,
+            schema_version: crate::model::facts::SCHEMA_VERSION,
             tool_version: "t".into(),
             collected_at: Some("2026-11-26T10:00:00Z".into()),
             complete: true,

@@ -15,10 +15,11 @@
 
 use crate::config::Config;
 use crate::engine::rule::RuleSet;
-use crate::engine::RuleResult;
 use crate::error::{Error, Result};
-use crate::facts::FactSnapshot;
-use crate::rules_meta::Status;
+use crate::model::facts::FactSnapshot;
+use crate::model::result::RuleResult;
+use crate::model::vocab::Status;
+use crate::pipeline::Evaluation;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -71,19 +72,17 @@ pub fn run_case(rules: &RuleSet, case: &Case, file: &str) -> Result<CaseOutcome>
         });
     }
     case.config.check_rule_ids(&rules.ids(), file, None)?;
-    let facts = FactSnapshot::from_json(&case.facts.to_string(), &format!("{file} (facts)"))?;
+    let facts: FactSnapshot =
+        crate::jsonio::parse(&case.facts.to_string(), &format!("{file} (facts)"))?;
     // Only the rule under test runs: other rules see sparse fixture facts and would be noise.
     let mut only = RuleSet::default();
     if let Some(r) = rules.get(&case.rule) {
         only.rules.insert(r.id.clone(), r.clone());
     }
-    let report = crate::evaluate_loaded(
-        &only,
-        &case.config,
-        &facts,
-        crate::exit::GateOptions::default(),
-        Some("2026-01-01T00:00:00Z".into()),
-    )?;
+    let report = crate::pipeline::evaluate(&Evaluation {
+        now: Some("2026-01-01T00:00:00Z"),
+        ..Evaluation::new(&only, &case.config, &facts)
+    })?;
     let results = report.results;
     let mut problems = Vec::new();
     let mut unmatched: Vec<&RuleResult> = results.iter().collect();
@@ -123,46 +122,23 @@ pub fn run_case(rules: &RuleSet, case: &Case, file: &str) -> Result<CaseOutcome>
 
 /// Every `*.json` case under `dir`, sorted.
 pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let rd = std::fs::read_dir(&d).map_err(|e| Error::Io {
-            path: d.display().to_string(),
-            source: e,
-        })?;
-        for entry in rd.flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    crate::fsutil::files_with_extension(dir, "json")
 }
 
-/// The `rules test` command: 0 all passed, 1 a case failed, 2 bad input.
-pub fn run(dir: &Path, extra_rules: Option<&Path>) -> Result<u8> {
-    // Rule files living beside the cases are under test too.
-    let has_rules = std::fs::read_dir(dir)
-        .map(|_| {
-            let mut any = false;
-            let mut stack = vec![dir.to_path_buf()];
-            while let Some(d) = stack.pop() {
-                for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                    let p = e.path();
-                    if p.is_dir() {
-                        stack.push(p);
-                    } else if p.extension().is_some_and(|x| x == "toml") {
-                        any = true;
-                    }
-                }
-            }
-            any
-        })
-        .unwrap_or(false);
+/// One case's outcome, for `rules test`.
+pub struct CaseReport {
+    pub file: String,
+    pub rule: String,
+    /// Empty when the case passed.
+    pub problems: Vec<String>,
+}
+
+/// The `rules test` command: every case under `dir`, with rule files beside the cases under
+/// test too. An error is bad input (exit 2); failed cases are in the reports.
+pub fn run(dir: &Path, extra_rules: Option<&Path>) -> Result<Vec<CaseReport>> {
+    let has_rules = !crate::fsutil::files_with_extension(dir, "toml")
+        .unwrap_or_default()
+        .is_empty();
     let mut rules = RuleSet::builtin_with(extra_rules)?;
     if has_rules && extra_rules != Some(dir) {
         rules.rules.extend(RuleSet::from_dir(dir)?.rules);
@@ -174,22 +150,17 @@ pub fn run(dir: &Path, extra_rules: Option<&Path>) -> Result<u8> {
             message: "no rule test cases (*.json) found".into(),
         });
     }
-    let (mut passed, mut failed) = (0, 0);
-    for f in &files {
-        let name = f.display().to_string();
-        let case = load_case(f)?;
-        let outcome = run_case(&rules, &case, &name)?;
-        if outcome.problems.is_empty() {
-            passed += 1;
-            println!("ok      {name} ({})", case.rule);
-        } else {
-            failed += 1;
-            println!("FAILED  {name} ({})", case.rule);
-            for p in &outcome.problems {
-                println!("        {p}");
-            }
-        }
-    }
-    println!("{passed} passed, {failed} failed");
-    Ok(if failed == 0 { 0 } else { 1 })
+    files
+        .iter()
+        .map(|f| {
+            let file = f.display().to_string();
+            let case = load_case(f)?;
+            let outcome = run_case(&rules, &case, &file)?;
+            Ok(CaseReport {
+                file,
+                rule: case.rule,
+                problems: outcome.problems,
+            })
+        })
+        .collect()
 }

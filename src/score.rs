@@ -4,11 +4,11 @@
 //! Coverage = assessed ÷ applicable (by count) is reported beside the score, never folded
 //! into it: a scan that could read little should look incomplete, not good or bad.
 
-use crate::engine::input::ResolvedDeployment;
-use crate::engine::RuleResult;
-use crate::rules_meta::{Area, Severity, Status, ALL_AREAS};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use crate::model::deployment::{ResolvedDeployment, Role};
+use crate::model::report::RpoRow;
+use crate::model::result::RuleResult;
+use crate::model::score::{Counts, Score, ScoreFigure, Verdict, VerdictKind};
+use crate::model::vocab::{Area, Severity, Status, ALL_AREAS};
 use std::collections::BTreeMap;
 
 pub fn weight(s: Severity) -> u32 {
@@ -19,38 +19,6 @@ pub fn weight(s: Severity) -> u32 {
         Severity::Low => 1,
         Severity::Info => 0,
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Counts {
-    pub pass: u64,
-    pub fail: u64,
-    pub not_assessed: u64,
-    pub not_applicable: u64,
-    pub waived: u64,
-}
-
-impl Counts {
-    fn add(&mut self, s: Status) {
-        match s {
-            Status::Pass => self.pass += 1,
-            Status::Fail => self.fail += 1,
-            Status::NotAssessed => self.not_assessed += 1,
-            Status::NotApplicable => self.not_applicable += 1,
-            Status::Waived => self.waived += 1,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ScoreFigure {
-    /// 0–100, one decimal; `None` when nothing weighted was assessed.
-    pub score: Option<f64>,
-    /// Percentage of applicable results that could be assessed; `None` when nothing applies.
-    pub coverage: Option<f64>,
-    pub counts: Counts,
-    pub weighted_pass: u64,
-    pub weighted_assessed: u64,
 }
 
 #[derive(Debug, Default)]
@@ -94,44 +62,6 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum VerdictKind {
-    /// No failing result at medium or above, and everything at high or above assessed.
-    Ready,
-    /// Failing results at high or medium: failover works but degrades.
-    AtRisk,
-    /// A critical failure: failing over now would stop messages or break compliance.
-    NotReady,
-    /// No critical failure, but results at high or above could not be assessed.
-    Unknown,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Verdict {
-    pub region: String,
-    pub role: String,
-    pub verdict: VerdictKind,
-    /// One sentence for the person deciding whether to fail over.
-    pub summary: String,
-    /// Failing results by severity.
-    pub failing: BTreeMap<Severity, u64>,
-    pub not_assessed: u64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Score {
-    pub overall: ScoreFigure,
-    pub by_area: BTreeMap<Area, ScoreFigure>,
-    pub by_region: BTreeMap<String, ScoreFigure>,
-    /// Per account (many-account scans); one entry for a single-account scan. An account
-    /// that could not be entered has no score and 0 % coverage.
-    #[serde(default)]
-    pub by_account: BTreeMap<String, ScoreFigure>,
-    /// One verdict per standby or active Region.
-    pub verdicts: Vec<Verdict>,
-}
-
 pub fn score(results: &[RuleResult], deployment: &ResolvedDeployment) -> Score {
     let mut overall = Acc::default();
     let mut by_area: BTreeMap<Area, Acc> = ALL_AREAS.iter().map(|a| (*a, Acc::default())).collect();
@@ -150,7 +80,7 @@ pub fn score(results: &[RuleResult], deployment: &ResolvedDeployment) -> Score {
         .regions
         .iter()
         .filter(|r| r.name != deployment.primary)
-        .map(|r| verdict(&r.name, &r.role, results))
+        .map(|r| verdict(&r.name, r.role, results))
         .collect();
     Score {
         overall: overall.finish(),
@@ -165,7 +95,7 @@ fn finish_all<K: Ord>(accs: BTreeMap<K, Acc>) -> BTreeMap<K, ScoreFigure> {
     accs.into_iter().map(|(k, v)| (k, v.finish())).collect()
 }
 
-fn verdict(region: &str, role: &str, results: &[RuleResult]) -> Verdict {
+fn verdict(region: &str, role: Role, results: &[RuleResult]) -> Verdict {
     let mut failing: BTreeMap<Severity, u64> = BTreeMap::new();
     let mut not_assessed = 0;
     let mut unassessed_serious = 0;
@@ -202,7 +132,7 @@ fn verdict(region: &str, role: &str, results: &[RuleResult]) -> Verdict {
         VerdictKind::Unknown => "readiness unknown",
         VerdictKind::Ready => "ready to take traffic",
     };
-    let mut summary = format!("{region} ({role}): {head}");
+    let mut summary = format!("{region} ({}): {head}", role.as_str());
     if !fails.is_empty() {
         summary.push_str(&format!("; failing: {}", fails.join(", ")));
     }
@@ -212,12 +142,34 @@ fn verdict(region: &str, role: &str, results: &[RuleResult]) -> Verdict {
     summary.push('.');
     Verdict {
         region: region.into(),
-        role: role.into(),
+        role,
         verdict: kind,
         summary,
         failing,
         not_assessed,
     }
+}
+
+/// The RPO table: one row per result whose figures state an implied recovery point for a
+/// data class (`data_class`, `implied_rpo`, `implied_rpo_minutes`, `target_minutes`, `basis`).
+/// Any rule may report such rows; the built-in catalog's RPO rule does.
+pub fn rpo_rows(results: &[RuleResult]) -> Vec<RpoRow> {
+    results.iter().filter_map(rpo_row).collect()
+}
+
+fn rpo_row(r: &RuleResult) -> Option<RpoRow> {
+    let f = r.figures.as_ref()?;
+    let text = |k: &str| f.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    Some(RpoRow {
+        account_id: r.account_id.clone(),
+        region: r.region.clone(),
+        data_class: f.get("data_class")?.as_str()?.to_string(),
+        implied: text("implied_rpo"),
+        implied_minutes: f.get("implied_rpo_minutes").and_then(|v| v.as_f64()),
+        target_minutes: f.get("target_minutes").and_then(|v| v.as_f64()),
+        basis: text("basis"),
+        status: r.status,
+    })
 }
 
 #[cfg(test)]

@@ -5,59 +5,14 @@
 //! Every waiver ends up in the report's `waivers` section as applied, expired or stale.
 
 use crate::config::{closest, is_region_code};
-use crate::engine::RuleResult;
 use crate::error::{line_of, toml_diagnostic, Error, Result};
-use crate::rules_meta::Status;
+use crate::model::result::RuleResult;
+use crate::model::vocab::Status;
+use crate::model::waiver::{Waiver, WaiverSummary, WaiverUse};
 use chrono::NaiveDate;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
-
-/// One waiver, as written in the file (and as carried by the results it waives).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct Waiver {
-    pub rule: String,
-    /// Only results in this Region; every Region when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// Glob (`*`, `?`) over the result's resource name or ARN; every resource when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
-    pub owner: String,
-    pub reason: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket: Option<String>,
-    /// Last day (YYYY-MM-DD) on which the waiver holds.
-    pub expires: String,
-    /// `file:line` of the waiver.
-    pub source: String,
-}
-
-/// A waiver and the failing results it matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct WaiverUse {
-    pub waiver: Waiver,
-    /// Failing results it matched: waived (applied) or left failing (expired); 0 when stale.
-    pub results: u64,
-}
-
-/// The report's account of the waivers file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct WaiverSummary {
-    /// The waivers file; `None` when no `--waivers` was given.
-    #[serde(default)]
-    pub file: Option<String>,
-    /// Waivers in force that waived at least one failing result.
-    #[serde(default)]
-    pub applied: Vec<WaiverUse>,
-    /// Waivers past their expiry date: they waive nothing, their results stay `fail`.
-    #[serde(default)]
-    pub expired: Vec<WaiverUse>,
-    /// Waivers in force that matched no failing result (fixed, renamed or mistyped).
-    #[serde(default)]
-    pub stale: Vec<WaiverUse>,
-}
 
 /// A parsed, validated waivers file.
 #[derive(Debug, Clone, Default)]
@@ -277,7 +232,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules_meta::{Area, Severity};
+    use crate::model::vocab::{Area, Severity};
 
     const IDS: &[&str] = &["SMS-004", "SMS-005", "VOICE-002", "EMAIL-001"];
 

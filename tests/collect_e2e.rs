@@ -7,7 +7,8 @@
 #[path = "support/emulators.rs"]
 mod emulators;
 
-use msgready::collect::{iam_action, policy};
+use msgready::collect::policy;
+use msgready::model::service::Service;
 use serde_json::Value;
 
 fn results(report: &Value) -> Vec<&Value> {
@@ -145,7 +146,7 @@ fn two_region_scan_finds_the_planted_gaps_and_reads_only() {
     for r in &requests {
         let service = iam_prefix(r["service"].as_str().unwrap_or_default());
         let op = r["operation"].as_str().unwrap_or_default();
-        let action = iam_action(service, op);
+        let action = Service::from_name(service).map_or(op, |s| s.iam_action(op));
         assert!(
             ["Get", "List", "Describe", "Head"]
                 .iter()

@@ -15,7 +15,8 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_types::body::SdkBody;
 use msgready::collect::{Collector, Ctx, Limits, Pacer, Recorder, RegionClients, Salt};
-use msgready::facts::{CollectionOutcome, CollectionStatus, FailureReason};
+use msgready::model::facts::{CollectionOutcome, CollectionStatus, FailureReason};
+use msgready::model::service::Service;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -233,7 +234,7 @@ fn fast_limits() -> Limits {
     }
 }
 
-fn ctx(service: &'static str) -> Ctx {
+fn ctx(service: Service) -> Ctx {
     Ctx {
         region: "us-east-1".into(),
         service,
@@ -354,7 +355,7 @@ async fn access_denied_on_one_operation_is_recorded_and_the_rest_collected() {
     replies.extend(ses_happy_replies());
     let wire = Wire::new(with_defaults(replies, ses_empty_replies()));
     let client = ses_client(&wire);
-    let ctx = ctx("ses");
+    let ctx = ctx(Service::Ses);
     let facts = msgready::collect::sesv2::collect(&ctx, &client)
         .await
         .expect("SES facts despite one denied operation");
@@ -400,7 +401,7 @@ async fn throttling_after_retries_is_throttled_out() {
             .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
             .build(),
     );
-    let ctx = ctx("sms-voice");
+    let ctx = ctx(Service::SmsVoice);
     let facts = msgready::collect::sms_voice::collect(&ctx, &client)
         .await
         .expect("the other operations answered");
@@ -440,7 +441,7 @@ async fn suppression_list_is_read_across_three_pages() {
     ];
     let wire = Wire::new(with_defaults(replies, ses_empty_replies()));
     let client = ses_client(&wire);
-    let ctx = ctx("ses");
+    let ctx = ctx(Service::Ses);
     let facts = msgready::collect::sesv2::collect(&ctx, &client)
         .await
         .expect("facts");

@@ -2,10 +2,10 @@
 //! support, rules that judge nothing.
 
 use msgready::engine::rule::RuleSet;
-use msgready::rules_meta::Status;
+use msgready::model::vocab::Status;
 use msgready::rules_test::{load_case, run_case};
 
-fn with_pinpoint_failure(reason: &str) -> Vec<msgready::engine::RuleResult> {
+fn with_pinpoint_failure(reason: &str) -> Vec<msgready::model::result::RuleResult> {
     let rules = RuleSet::builtin().unwrap();
     let path = std::path::Path::new("tests/fixtures/rules/IAM-004/noncompliant.json");
     let mut case = load_case(path).unwrap();
@@ -83,9 +83,9 @@ fn required_facts_missing_make_the_region_not_assessed() {
 #[test]
 fn channels_with_missing_facts_are_assumed_in_use() {
     use msgready::config::Config;
-    use msgready::engine::input::{channels, ResolvedDeployment};
-    use msgready::facts::FactSnapshot;
-    let facts = FactSnapshot::from_json(
+    use msgready::engine::input::channels;
+    use msgready::model::facts::FactSnapshot;
+    let facts: FactSnapshot = msgready::jsonio::parse(
         r#"{"schema_version":1,"accounts":[{"account_id":"1","regions":{
             "us-east-1":{"ses":{},"pinpoint":{}},"us-west-2":{"ses":{},"sms_voice":{},"pinpoint":{}}},
             "collection":[]}]}"#,
@@ -93,7 +93,7 @@ fn channels_with_missing_facts_are_assumed_in_use() {
     )
     .unwrap();
     let config = Config::default();
-    let d = ResolvedDeployment::resolve(&config, &facts);
+    let d = config.resolve_deployment(&facts);
     let c = channels(&config, &d, &facts.accounts[0]);
     // SES and Pinpoint were read and show nothing in use; SMS/voice were not read at all.
     assert_eq!(c["email"]["in_use"], false);
@@ -111,12 +111,12 @@ fn channels_with_missing_facts_are_assumed_in_use() {
         .pinpoint = None;
     gone.accounts[0]
         .collection
-        .push(msgready::facts::CollectionStatus {
+        .push(msgready::model::facts::CollectionStatus {
             service: "mobiletargeting".into(),
             region: "us-east-1".into(),
             operation: "*".into(),
-            status: msgready::facts::CollectionOutcome::Failed,
-            reason: Some(msgready::facts::FailureReason::Unsupported),
+            status: msgready::model::facts::CollectionOutcome::Failed,
+            reason: Some(msgready::model::facts::FailureReason::Unsupported),
             detail: None,
             calls: None,
             throttles: None,

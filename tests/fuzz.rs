@@ -9,8 +9,8 @@
 use msgready::config::Config;
 use msgready::engine::rule::RuleSet;
 use msgready::error::Error;
-use msgready::exit;
-use msgready::facts::FactSnapshot;
+use msgready::model::facts::FactSnapshot;
+use msgready::pipeline::Evaluation;
 use msgready::waivers::Waivers;
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -387,8 +387,9 @@ fn json_apply(mut doc: Value, edits: &[JsonEdit]) -> Value {
 
 /// A rejected input: exit 2, and the message names the file.
 fn rejected_well(e: &Error, file: &str) -> Result<(), TestCaseError> {
-    let code = exit::error_code(e);
-    prop_assert_eq!(code, exit::COULD_NOT_RUN, "{}", e);
+    let code = msgready::cli::exit_code(&Err(Error::Usage(String::new())));
+    prop_assert!(!matches!(e, Error::Interrupted(_)), "{}", e);
+    prop_assert_eq!(code, msgready::cli::COULD_NOT_RUN, "{}", e);
     let message = e.to_string();
     prop_assert!(
         message.contains(file),
@@ -402,14 +403,10 @@ fn rejected_well(e: &Error, file: &str) -> Result<(), TestCaseError> {
 
 /// An accepted snapshot evaluates: every rule runs, no rule errors.
 fn evaluates(config: &Config, facts: &FactSnapshot) -> Result<(), TestCaseError> {
-    let outcome = msgready::evaluate_with(
-        rules(),
-        config,
-        facts,
-        exit::GateOptions::default(),
-        Some("2026-11-26T00:00:00Z".into()),
-        &Default::default(),
-    );
+    let outcome = msgready::pipeline::evaluate(&Evaluation {
+        now: Some("2026-11-26T00:00:00Z"),
+        ..Evaluation::new(rules(), config, facts)
+    });
     match outcome {
         Ok(report) => {
             // The report renders in the formats that walk every string.
@@ -436,7 +433,7 @@ proptest! {
                                 edits in prop::collection::vec(edit(), 1..5)) {
         let (config, facts) = &fixtures()[case.index(fixtures().len())];
         let text = apply(&serde_json::to_string_pretty(facts).expect("json"), &edits);
-        match FactSnapshot::from_json(&text, "facts.json") {
+        match msgready::jsonio::parse::<FactSnapshot>(&text, "facts.json") {
             Ok(snapshot) => evaluates(config, &snapshot)?,
             Err(e) => rejected_well(&e, "facts.json")?,
         }
@@ -450,7 +447,7 @@ proptest! {
         let (config, facts) = &fixtures()[case.index(fixtures().len())];
         let doc = json_apply(facts.clone(), &edits);
         let text = serde_json::to_string(&doc).expect("json");
-        match FactSnapshot::from_json(&text, "facts.json") {
+        match msgready::jsonio::parse::<FactSnapshot>(&text, "facts.json") {
             Ok(snapshot) => evaluates(config, &snapshot)?,
             Err(e) => rejected_well(&e, "facts.json")?,
         }
@@ -460,7 +457,7 @@ proptest! {
     #[test]
     fn fact_snapshot_arbitrary_text(text in prop::collection::vec(nasty(), 0..40)) {
         let text: String = text.concat();
-        if let Err(e) = FactSnapshot::from_json(&text, "facts.json") {
+        if let Err(e) = msgready::jsonio::parse::<FactSnapshot>(&text, "facts.json") {
             rejected_well(&e, "facts.json")?;
         }
     }
@@ -493,10 +490,10 @@ proptest! {
                 let (config, facts) = &fixtures()[0];
                 let snapshot: FactSnapshot =
                     serde_json::from_value(facts.clone()).expect("fixture facts");
-                let mut report = msgready::evaluate_with(
-                    rules(), config, &snapshot, exit::GateOptions::default(),
-                    Some("2026-11-26T00:00:00Z".into()), &Default::default(),
-                ).expect("evaluates");
+                let mut report = msgready::pipeline::evaluate(&Evaluation {
+                    now: Some("2026-11-26T00:00:00Z"),
+                    ..Evaluation::new(rules(), config, &snapshot)
+                }).expect("evaluates");
                 let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
                 let summary = msgready::waivers::apply(&mut report.results, &w, today);
                 prop_assert!(serde_json::to_string(&summary).is_ok());

@@ -9,7 +9,8 @@
 
 mod common;
 
-use msgready::report::{html, Report};
+use msgready::model::report::Report;
+use msgready::report::html;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsRawFd;
@@ -277,7 +278,10 @@ fn pipe() -> (std::fs::File, std::fs::File) {
 }
 
 fn write_report(report: &Report, dir: &Path) -> PathBuf {
-    html::write(report, dir, None).expect("HTML report written")
+    let path = dir.join("report.html");
+    let text = html::render(report, &html::Templates::builtin()).expect("HTML report rendered");
+    std::fs::write(&path, text).expect("HTML report written");
+    path
 }
 
 fn url(path: &Path) -> String {
@@ -335,9 +339,9 @@ fn report_opens_cleanly_filters_work_and_payloads_stay_text() {
         .filter(|r| {
             matches!(
                 r.status,
-                msgready::rules_meta::Status::Fail
-                    | msgready::rules_meta::Status::NotAssessed
-                    | msgready::rules_meta::Status::Waived
+                msgready::model::vocab::Status::Fail
+                    | msgready::model::vocab::Status::NotAssessed
+                    | msgready::model::vocab::Status::Waived
             )
         })
         .count();
@@ -350,7 +354,7 @@ fn report_opens_cleanly_filters_work_and_payloads_stay_text() {
     let fails = report
         .results
         .iter()
-        .filter(|r| r.status == msgready::rules_meta::Status::Fail)
+        .filter(|r| r.status == msgready::model::vocab::Status::Fail)
         .count();
     assert_eq!(rows.as_array().unwrap().len(), total - fails);
     assert!(rows.as_array().unwrap().iter().all(|s| s != "fail"));
@@ -433,7 +437,13 @@ fn the_browser_checks_catch_a_misbehaving_page() {
     .unwrap();
     std::fs::write(templates.path().join("script.js"), "console.error('boom');").unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let path = html::write(&common::rich_report(), dir.path(), Some(templates.path())).unwrap();
+    let overridden = html::Templates::with_overrides(templates.path()).unwrap();
+    let path = dir.path().join("report.html");
+    std::fs::write(
+        &path,
+        html::render(&common::rich_report(), &overridden).unwrap(),
+    )
+    .unwrap();
     b.open(&url(&path));
     let problems = b.problems().join("\n");
     assert!(

@@ -7,9 +7,9 @@ mod cli;
 
 use msgready::config::Config;
 use msgready::engine::rule::RuleSet;
-use msgready::facts::FactSnapshot;
+use msgready::model::facts::FactSnapshot;
+use msgready::model::vocab::Status;
 use msgready::remediate::{self, Loaded};
-use msgready::rules_meta::Status;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -24,14 +24,11 @@ fn example(name: &str) -> Loaded {
     let dir = repo().join("examples").join(name);
     let rules = RuleSet::builtin_with(None).expect("rules");
     let config = Config::load(&dir.join("msgready.toml")).expect("config");
-    let facts = FactSnapshot::load(&dir.join("facts.json")).expect("facts");
-    let report = msgready::evaluate_loaded(
-        &rules,
-        &config,
-        &facts,
-        Default::default(),
-        Some(NOW.into()),
-    )
+    let facts = msgready::jsonio::load::<FactSnapshot>(&dir.join("facts.json")).expect("facts");
+    let report = msgready::pipeline::evaluate(&msgready::pipeline::Evaluation {
+        now: Some(NOW),
+        ..msgready::pipeline::Evaluation::new(&rules, &config, &facts)
+    })
     .expect("evaluates");
     Loaded {
         report,
@@ -455,14 +452,12 @@ fn push_credentials_are_noecho_parameters_without_defaults() {
 
 /// A rule-test case's facts evaluated against its config at the fixed time.
 fn evaluated(rules: &RuleSet, case: &msgready::rules_test::Case) -> Loaded {
-    let facts = FactSnapshot::from_json(&case.facts.to_string(), "fixture").unwrap();
-    let report = msgready::evaluate_loaded(
-        rules,
-        &case.config,
-        &facts,
-        Default::default(),
-        Some(NOW.into()),
-    )
+    let facts =
+        msgready::jsonio::parse::<FactSnapshot>(&case.facts.to_string(), "fixture").unwrap();
+    let report = msgready::pipeline::evaluate(&msgready::pipeline::Evaluation {
+        now: Some(NOW),
+        ..msgready::pipeline::Evaluation::new(rules, &case.config, &facts)
+    })
     .unwrap();
     Loaded {
         report,

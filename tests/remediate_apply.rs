@@ -12,8 +12,8 @@
 mod emulators;
 
 use msgready::config::Config;
-use msgready::facts::FactSnapshot;
-use msgready::rules_meta::Status;
+use msgready::model::facts::FactSnapshot;
+use msgready::model::vocab::Status;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -33,7 +33,7 @@ fn collect(emus: &emulators::Emulators, config: &Path, out: &Path) -> FactSnapsh
         "collect failed: {}",
         String::from_utf8_lossy(&run.stderr)
     );
-    FactSnapshot::load(out).expect("facts")
+    msgready::jsonio::load::<FactSnapshot>(out).expect("facts")
 }
 
 /// (rule, resource) → status of every result in `region`.
@@ -44,7 +44,8 @@ fn statuses(
 ) -> BTreeMap<(String, String), Status> {
     let rules = msgready::engine::rule::RuleSet::builtin_with(None).unwrap();
     let report =
-        msgready::evaluate_loaded(&rules, config, facts, Default::default(), None).unwrap();
+        msgready::pipeline::evaluate(&msgready::pipeline::Evaluation::new(&rules, config, facts))
+            .unwrap();
     report
         .results
         .iter()

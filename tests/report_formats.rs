@@ -4,8 +4,9 @@
 mod common;
 
 use common::{rich_report, sample_report, synthetic_report, PAYLOADS};
-use msgready::report::{asff, html, junit, markdown, sarif, Report};
-use msgready::rules_meta::Status;
+use msgready::model::report::Report;
+use msgready::model::vocab::Status;
+use msgready::report::{asff, html, junit, markdown, sarif};
 use serde_json::Value;
 
 /// The HTML with the inline CSS and JS (snapshotted as their own files) and their CSP hashes

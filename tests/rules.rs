@@ -1,7 +1,7 @@
 //! Every rule against its fixtures: expectations, snapshots, and catalog completeness.
 
 use msgready::engine::rule::RuleSet;
-use msgready::rules_meta::Status;
+use msgready::model::vocab::Status;
 use msgready::rules_test::{case_files, load_case, run_case};
 use std::path::Path;
 

@@ -13,8 +13,9 @@ fn check(path: &str, generated: String, regenerate: &str) {
 
 #[test]
 fn fact_schema_is_current() {
-    let s =
-        serde_json::to_string_pretty(&msgready::facts::FactSnapshot::json_schema()).unwrap() + "\n";
+    let s = serde_json::to_string_pretty(&msgready::model::facts::FactSnapshot::json_schema())
+        .unwrap()
+        + "\n";
     check(
         "docs/facts.schema.json",
         s,
@@ -24,7 +25,8 @@ fn fact_schema_is_current() {
 
 #[test]
 fn report_schema_is_current() {
-    let s = serde_json::to_string_pretty(&msgready::report::Report::json_schema()).unwrap() + "\n";
+    let s = serde_json::to_string_pretty(&msgready::model::report::Report::json_schema()).unwrap()
+        + "\n";
     check(
         "docs/report.schema.json",
         s,
@@ -50,7 +52,7 @@ fn example_snapshots_parse() {
         if !facts.exists() {
             panic!("{} is missing", facts.display());
         }
-        msgready::facts::FactSnapshot::load(&facts).unwrap();
+        msgready::jsonio::load::<msgready::model::facts::FactSnapshot>(&facts).unwrap();
         msgready::config::Config::load(&dir.join("msgready.toml")).unwrap();
     }
 }

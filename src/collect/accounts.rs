@@ -9,7 +9,7 @@
 
 use super::{classify, scrub, Credentials, GLOBAL};
 use crate::error::{Error, Result};
-use crate::facts::FailureReason;
+use crate::model::facts::FailureReason;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sesv2::error::ProvideErrorMetadata;
 
@@ -146,7 +146,7 @@ where
             s.code().unwrap_or("error"),
             s.message().map(scrub).unwrap_or_default()
         ),
-        None => super::error_chain(e),
+        None => super::classify::error_chain(e),
     }
 }
 

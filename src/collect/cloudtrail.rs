@@ -6,7 +6,7 @@
 //! selectors are read once per trail, in its home Region.
 
 use super::Ctx;
-use crate::facts::Trail;
+use crate::model::facts::Trail;
 use aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput;
 use aws_sdk_cloudtrail::types::Trail as SdkTrail;
 use aws_sdk_cloudtrail::Client;

@@ -2,7 +2,7 @@
 //! what each Region sent in the exercise window.
 
 use super::Ctx;
-use crate::facts::{Activity, Alarm};
+use crate::model::facts::{Activity, Alarm};
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{
     AlarmType, Metric, MetricAlarm, MetricDataQuery, MetricDataResult, MetricStat,

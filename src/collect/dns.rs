@@ -8,7 +8,7 @@
 
 use super::Ctx;
 use crate::error::{Error, Result};
-use crate::facts::{DnsFacts, DnsRecord, SesFacts};
+use crate::model::facts::{DnsFacts, DnsRecord, SesFacts};
 use hickory_resolver::config::{NameServerConfig, ResolverConfig};
 use hickory_resolver::name_server::TokioConnectionProvider;
 use hickory_resolver::proto::rr::{RData, RecordType};
@@ -147,7 +147,7 @@ async fn lookup(
                 ctx.service,
                 &ctx.region,
                 OPERATION,
-                crate::facts::FailureReason::Other,
+                crate::model::facts::FailureReason::Other,
                 format!("{kind} {name}: {e}"),
             );
             return None;
@@ -185,7 +185,7 @@ pub async fn collect(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{DkimAttributes, EmailIdentity, MailFrom};
+    use crate::model::facts::{DkimAttributes, EmailIdentity, MailFrom};
 
     #[test]
     fn names_for_easy_dkim_mail_from_and_dmarc() {

@@ -2,7 +2,7 @@
 //! Kinesis source.
 
 use super::Ctx;
-use crate::facts::{FirehoseStream, S3Destination};
+use crate::model::facts::{FirehoseStream, S3Destination};
 use aws_sdk_firehose::types::{DeliveryStreamDescription, DestinationDescription};
 use aws_sdk_firehose::Client;
 

@@ -5,7 +5,7 @@
 //! does not decode them. A managed policy attached to several roles is read once.
 
 use super::Ctx;
-use crate::facts::{IamPolicy, IamRole};
+use crate::model::facts::{IamPolicy, IamRole};
 use aws_sdk_iam::types::Role;
 use aws_sdk_iam::Client;
 use futures_util::stream::{self, StreamExt};

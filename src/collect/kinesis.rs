@@ -5,7 +5,7 @@
 //! called for a name listed without a summary (an older endpoint or emulator).
 
 use super::Ctx;
-use crate::facts::KinesisStream;
+use crate::model::facts::KinesisStream;
 use aws_sdk_kinesis::types::{StreamDescriptionSummary, StreamSummary};
 use aws_sdk_kinesis::Client;
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 //! channels), with their resource policies.
 
 use super::Ctx;
-use crate::facts::LambdaFunction;
+use crate::model::facts::LambdaFunction;
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use aws_sdk_lambda::Client;
 use futures_util::stream::{self, StreamExt};

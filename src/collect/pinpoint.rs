@@ -8,7 +8,7 @@
 //! keys, so a listed channel has them, and GetBaiduChannel would only return a secret.
 
 use super::{content_hash, Ctx, HttpResponse};
-use crate::facts::{
+use crate::model::facts::{
     Campaign, CampaignHook, CampaignLimits, Channel, EventStream, ImportJob, Journey,
     MessageTemplate, PinpointFacts, Project, ProjectSettings, QuietTime, Segment, Tags,
 };
@@ -60,10 +60,10 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> Option<PinpointFacts> {
 /// The first call failed in a way that means Pinpoint is not there: not offered, Region not
 /// enabled, or an endpoint that no longer serves the API (a 404 page after end of support).
 fn service_gone(ctx: &Ctx, operation: &str) -> bool {
-    use crate::facts::FailureReason::*;
+    use crate::model::facts::FailureReason::*;
     matches!(
         ctx.recorder.failure(ctx.service, &ctx.region, operation),
-        Some(NotOffered | RegionNotEnabled | Unsupported)
+        Some((NotOffered | RegionNotEnabled | Unsupported, _))
     )
 }
 
@@ -861,7 +861,7 @@ mod tests {
     fn ctx() -> Ctx {
         Ctx {
             region: "us-east-1".into(),
-            service: "mobiletargeting",
+            service: crate::model::service::Service::Pinpoint,
             salt: Salt::fixed([3; 32]),
             recorder: Recorder::default(),
             pacer: Pacer::new(Limits {
@@ -993,7 +993,11 @@ mod tests {
         assert!(!read);
         assert!(ctx
             .recorder
-            .failure("mobiletargeting", "us-east-1", "GetApps")
+            .failure(
+                crate::model::service::Service::Pinpoint,
+                "us-east-1",
+                "GetApps"
+            )
             .is_some());
         assert!(!service_gone(&ctx, "GetApps"));
 
@@ -1019,7 +1023,11 @@ mod tests {
         assert_eq!(n, 2);
         assert!(ctx
             .recorder
-            .failure("mobiletargeting", "us-east-1", "GetSegments")
+            .failure(
+                crate::model::service::Service::Pinpoint,
+                "us-east-1",
+                "GetSegments"
+            )
             .is_some());
     }
 

@@ -1,112 +1,27 @@
 //! The least-privilege IAM policy the scanner needs (`msgready policy`): every action the
-//! collectors call, read-only, in one table. A test runs the collectors against the emulators
+//! collectors call, read-only, from the service registry. A test runs the collectors against the emulators
 //! and checks that every operation they recorded is in this table, so the two cannot drift.
 
+use crate::model::service::{Service, ServiceInfo, SERVICES};
 use serde_json::json;
 
-/// IAM actions by service prefix. Only `Get*`, `List*` and `Describe*` (checked by a test).
-pub const ACTIONS: &[(&str, &[&str])] = &[
-    (
-        "ses",
-        &[
-            "GetAccount",
-            "GetConfigurationSet",
-            "GetConfigurationSetEventDestinations",
-            "GetDedicatedIpPool",
-            "GetDedicatedIps",
-            "GetEmailIdentity",
-            "GetEmailTemplate",
-            "ListConfigurationSets",
-            "ListDedicatedIpPools",
-            "ListEmailIdentities",
-            "ListEmailTemplates",
-            "ListSuppressedDestinations",
-        ],
-    ),
-    (
-        "sms-voice",
-        &[
-            "DescribeAccountAttributes",
-            "DescribeConfigurationSets",
-            "DescribeKeywords",
-            "DescribeOptOutLists",
-            "DescribeOptedOutNumbers",
-            "DescribePhoneNumbers",
-            "DescribePools",
-            "DescribeRegistrations",
-            "DescribeSenderIds",
-            "DescribeSpendLimits",
-            "DescribeVerifiedDestinationNumbers",
-            "ListPoolOriginationIdentities",
-        ],
-    ),
-    (
-        "mobiletargeting",
-        &[
-            "GetAdmChannel",
-            "GetApnsChannel",
-            "GetApnsSandboxChannel",
-            "GetApnsVoipChannel",
-            "GetApnsVoipSandboxChannel",
-            "GetApplicationSettings",
-            "GetApps",
-            "GetBaiduChannel",
-            "GetCampaigns",
-            "GetChannels",
-            "GetEmailTemplate",
-            "GetEventStream",
-            "GetExportJobs",
-            "GetGcmChannel",
-            "GetImportJobs",
-            "GetInAppTemplate",
-            "GetPushTemplate",
-            "GetSegments",
-            "GetSmsTemplate",
-            "GetVoiceTemplate",
-            "ListJourneys",
-            "ListTemplates",
-        ],
-    ),
-    (
-        "firehose",
-        &["DescribeDeliveryStream", "ListDeliveryStreams"],
-    ),
-    ("kinesis", &["DescribeStreamSummary", "ListStreams"]),
-    ("lambda", &["GetFunction", "GetPolicy"]),
-    ("cloudwatch", &["DescribeAlarms", "GetMetricData"]),
-    (
-        "s3",
-        &[
-            "GetBucketLocation",
-            "GetBucketPublicAccessBlock",
-            "GetBucketVersioning",
-            "GetEncryptionConfiguration",
-            "GetReplicationConfiguration",
-        ],
-    ),
-    (
-        "iam",
-        &[
-            "GetPolicy",
-            "GetPolicyVersion",
-            "GetRole",
-            "GetRolePolicy",
-            "ListAttachedRolePolicies",
-            "ListRolePolicies",
-        ],
-    ),
-    (
-        "cloudtrail",
-        &["DescribeTrails", "GetEventSelectors", "GetTrailStatus"],
-    ),
-];
+/// The services of the read statements: those the collectors read facts from with an IAM
+/// permission (not DNS; STS and Organizations only enter accounts: see [`document_with`]).
+fn read_services() -> impl Iterator<Item = &'static ServiceInfo> {
+    SERVICES
+        .iter()
+        .filter(|s| s.needs_iam && s.service.has_facts())
+}
 
 /// What many-account scans (`--accounts`, `--organization` with `--role-name`) add, for the
 /// identity that runs msgready only: listing the organization's accounts (a read, answered
 /// only in the management account or a delegated administrator account) and assuming the
-/// member role (which changes nothing in AWS). The member role itself needs [`ACTIONS`].
-pub const ORG_ACTIONS: &[(&str, &str)] =
-    &[("organizations", "ListAccounts"), ("sts", "AssumeRole")];
+/// member role (which changes nothing in AWS). The member role itself needs the read
+/// statements.
+const ORG_ACTIONS: &[(Service, &str)] = &[
+    (Service::Organizations, "ListAccounts"),
+    (Service::Sts, "AssumeRole"),
+];
 
 /// Said on stderr by `msgready policy`, beside the JSON (which cannot carry comments).
 pub const NOTE: &str = "msgready: this policy is read-only. For many-account scans: the role named by --role-name in each account needs the MsgreadyRead* statements; the identity that runs msgready needs MsgreadyOrgListAccounts (only for --organization; ListAccounts answers only in the management account or a delegated administrator account) and MsgreadyAssumeMemberRole (the member role must trust it). MsgreadyReportSink* statements (with --out s3://…) are the one write msgready makes: its reports.";
@@ -114,11 +29,13 @@ pub const NOTE: &str = "msgready: this policy is read-only. For many-account sca
 /// True when `service:action` is in the policy. DNS lookups and STS GetCallerIdentity need no
 /// IAM permission.
 pub fn covers(service: &str, action: &str) -> bool {
-    matches!((service, action), ("dns", _) | ("sts", "GetCallerIdentity"))
-        || ORG_ACTIONS.contains(&(service, action))
-        || ACTIONS
-            .iter()
-            .any(|(s, actions)| *s == service && actions.contains(&action))
+    let Some(svc) = Service::from_name(service) else {
+        return false;
+    };
+    !svc.info().needs_iam
+        || (svc == Service::Sts && action == "GetCallerIdentity")
+        || ORG_ACTIONS.contains(&(svc, action))
+        || read_services().any(|s| s.service == svc && s.read_actions.contains(&action))
 }
 
 /// The report sink `s3://bucket/prefix/` (`--out`), for its statements.
@@ -196,9 +113,9 @@ pub fn document_with(role_name: Option<&str>, sink: Option<&Sink>) -> serde_json
 /// The policy document. One statement per service so that a reviewer can strike a service
 /// the deployment does not use.
 pub fn document() -> serde_json::Value {
-    let statements: Vec<serde_json::Value> = ACTIONS
-        .iter()
-        .map(|(service, actions)| {
+    let statements: Vec<serde_json::Value> = read_services()
+        .map(|info| {
+            let (service, actions) = (info.name, info.read_actions);
             let words: String = service
                 .split('-')
                 .map(|w| {
@@ -226,8 +143,9 @@ mod tests {
 
     #[test]
     fn read_only_and_sorted() {
-        for (service, actions) in ACTIONS {
-            for a in *actions {
+        for info in read_services() {
+            let (service, actions) = (info.name, info.read_actions);
+            for a in actions {
                 assert!(
                     a.starts_with("Get") || a.starts_with("List") || a.starts_with("Describe"),
                     "{service}:{a} is not a read action"

@@ -2,7 +2,7 @@
 //! projects call, the S3 buckets event data and imports land in, and every IAM role the
 //! deployment names. Pure functions over the facts read so far, so they are unit-tested.
 
-use crate::facts::{RegionFacts, S3Bucket};
+use crate::model::facts::{RegionFacts, S3Bucket};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Per Region whose Pinpoint facts were read: the functions its projects reference (names or
@@ -131,7 +131,7 @@ pub fn roles(facts: &BTreeMap<String, RegionFacts>, buckets: &[S3Bucket]) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::*;
+    use crate::model::facts::*;
 
     fn region_with_everything() -> RegionFacts {
         RegionFacts {

@@ -7,7 +7,9 @@
 
 use super::Ctx;
 use crate::collect::refs::bucket_name;
-use crate::facts::{PublicAccessBlock, S3Bucket, S3Encryption, S3Replication, S3ReplicationRule};
+use crate::model::facts::{
+    PublicAccessBlock, S3Bucket, S3Encryption, S3Replication, S3ReplicationRule,
+};
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::types::{
     BucketLocationConstraint, PublicAccessBlockConfiguration, ReplicationConfiguration,

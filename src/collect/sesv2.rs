@@ -2,7 +2,7 @@
 //! configuration sets with event destinations, and email templates.
 
 use super::{content_hash, Ctx, Salt};
-use crate::facts::{
+use crate::model::facts::{
     DedicatedIp, DedicatedIpPool, DkimAttributes, EmailIdentity, EventDestination, HashedSet,
     MailFrom, SesAccount, SesConfigurationSet, SesFacts, SesTemplate, Tags,
 };

@@ -5,7 +5,7 @@
 
 use super::{content_hash, Ctx};
 use crate::collect::sesv2::hashed_set;
-use crate::facts::{
+use crate::model::facts::{
     EventDestination, Keyword, OptOutList, PhoneNumber, Registration, SenderId,
     SmsConfigurationSet, SmsPool, SmsVoiceFacts, SpendLimit,
 };

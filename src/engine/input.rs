@@ -1,116 +1,10 @@
 //! The document rules see as `input`: one account's facts plus the deployment and config.
 
-use crate::config::{Architecture, Config, Role};
-use crate::facts::{AccountFacts, FactSnapshot, RegionFacts};
+use crate::config::Config;
+use crate::model::deployment::ResolvedDeployment;
+use crate::model::facts::{AccountFacts, RegionFacts};
+use crate::model::service::Service;
 use serde_json::{json, Map, Value};
-
-/// The deployment under audit, resolved from the config (or, failing that, the facts).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
-pub struct ResolvedDeployment {
-    /// `warm-standby` or `active-active`.
-    pub architecture: String,
-    pub primary: String,
-    pub regions: Vec<ResolvedRegion>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
-pub struct ResolvedRegion {
-    pub name: String,
-    pub role: String,
-}
-
-impl ResolvedDeployment {
-    pub fn resolve(config: &Config, facts: &FactSnapshot) -> ResolvedDeployment {
-        let d = &config.deployment;
-        if !d.regions.is_empty() {
-            let primary = d
-                .regions
-                .iter()
-                .find(|r| r.role == Role::Primary)
-                .map(|r| r.name.clone())
-                .unwrap_or_default();
-            return ResolvedDeployment {
-                architecture: d.architecture.as_str().into(),
-                primary,
-                regions: d
-                    .regions
-                    .iter()
-                    .map(|r| ResolvedRegion {
-                        name: r.name.clone(),
-                        role: r.role.as_str().into(),
-                    })
-                    .collect(),
-            };
-        }
-        // No Regions declared: the snapshot's Regions, first (in name order) primary.
-        let mut names: Vec<String> = facts
-            .accounts
-            .iter()
-            .flat_map(|a| a.regions.keys().cloned())
-            .collect();
-        names.sort();
-        names.dedup();
-        let other_role = match d.architecture {
-            Architecture::WarmStandby => Role::Standby,
-            Architecture::ActiveActive => Role::Active,
-        };
-        ResolvedDeployment {
-            architecture: d.architecture.as_str().into(),
-            primary: names.first().cloned().unwrap_or_default(),
-            regions: names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| ResolvedRegion {
-                    name: n.clone(),
-                    role: if i == 0 { Role::Primary } else { other_role }
-                        .as_str()
-                        .into(),
-                })
-                .collect(),
-        }
-    }
-
-    /// A two-Region warm-standby deployment (compile checks and tests).
-    pub fn warm_standby(primary: &str, standby: &str) -> ResolvedDeployment {
-        ResolvedDeployment {
-            architecture: "warm-standby".into(),
-            primary: primary.into(),
-            regions: vec![
-                ResolvedRegion {
-                    name: primary.into(),
-                    role: "primary".into(),
-                },
-                ResolvedRegion {
-                    name: standby.into(),
-                    role: "standby".into(),
-                },
-            ],
-        }
-    }
-
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.regions.iter().map(|r| r.name.as_str())
-    }
-
-    pub fn role_of(&self, region: &str) -> Option<&str> {
-        self.regions
-            .iter()
-            .find(|r| r.name == region)
-            .map(|r| r.role.as_str())
-    }
-
-    pub fn is_active_active(&self) -> bool {
-        self.architecture == "active-active"
-    }
-
-    pub fn arch(&self) -> Architecture {
-        if self.is_active_active() {
-            Architecture::ActiveActive
-        } else {
-            Architecture::WarmStandby
-        }
-    }
-}
 
 /// Whether each channel is in use, and why we think so.
 pub fn channels(config: &Config, deployment: &ResolvedDeployment, account: &AccountFacts) -> Value {
@@ -118,7 +12,7 @@ pub fn channels(config: &Config, deployment: &ResolvedDeployment, account: &Acco
     let carrying: Vec<&RegionFacts> = deployment
         .regions
         .iter()
-        .filter(|r| r.role == "primary" || r.role == "active")
+        .filter(|r| r.role.carries_traffic())
         .filter_map(|r| account.regions.get(&r.name))
         .collect();
     let any = |f: &dyn Fn(&RegionFacts) -> bool| carrying.iter().any(|r| f(r));
@@ -171,21 +65,21 @@ pub fn channels(config: &Config, deployment: &ResolvedDeployment, account: &Acco
     // A channel whose facts are missing in a carrying Region cannot be inferred unused: it is
     // assumed in use, so that the rules needing those facts come out not_assessed rather than
     // not_applicable. A service that is gone or not offered there is no evidence of use.
-    let unknown = |svc: &str, present: &dyn Fn(&RegionFacts) -> bool| {
+    let unknown = |svc: Service, present: &dyn Fn(&RegionFacts) -> bool| {
         deployment
             .regions
             .iter()
-            .filter(|r| r.role == "primary" || r.role == "active")
+            .filter(|r| r.role.carries_traffic())
             .any(|r| match account.regions.get(&r.name) {
                 None => true,
                 Some(f) => !present(f) && !service_gone(account, svc, &r.name),
             })
     };
     let missing = [
-        unknown("ses", &|f| f.ses.is_some()),
-        unknown("sms-voice", &|f| f.sms_voice.is_some()),
-        unknown("sms-voice", &|f| f.sms_voice.is_some()),
-        unknown("mobiletargeting", &|f| f.pinpoint.is_some()),
+        unknown(Service::Ses, &|f| f.ses.is_some()),
+        unknown(Service::SmsVoice, &|f| f.sms_voice.is_some()),
+        unknown(Service::SmsVoice, &|f| f.sms_voice.is_some()),
+        unknown(Service::Pinpoint, &|f| f.pinpoint.is_some()),
     ];
     let mut out = Map::new();
     for ((name, inferred, declared), missing) in inferred.into_iter().zip(missing) {
@@ -207,10 +101,10 @@ pub fn channels(config: &Config, deployment: &ResolvedDeployment, account: &Acco
 
 /// The collector recorded the service as gone (Pinpoint after its end of support) or not
 /// offered in the Region.
-pub fn service_gone(account: &AccountFacts, svc: &str, region: &str) -> bool {
-    use crate::facts::{CollectionOutcome, FailureReason};
+pub fn service_gone(account: &AccountFacts, svc: Service, region: &str) -> bool {
+    use crate::model::facts::{CollectionOutcome, FailureReason};
     account.collection.iter().any(|c| {
-        c.service == svc
+        c.service == svc.name()
             && c.region == region
             && c.status == CollectionOutcome::Failed
             && matches!(
@@ -241,7 +135,7 @@ pub fn build(
     let roles: Map<String, Value> = deployment
         .regions
         .iter()
-        .map(|r| (r.name.clone(), Value::String(r.role.clone())))
+        .map(|r| (r.name.clone(), Value::String(r.role.as_str().into())))
         .collect();
     let t = &config.thresholds;
     let tg = &config.targets;

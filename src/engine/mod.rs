@@ -6,57 +6,14 @@ pub mod rule;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::facts::{AccountFacts, CollectionOutcome, FactSnapshot};
-use crate::rules_meta::{Area, Severity, Status};
-use input::ResolvedDeployment;
+use crate::model::deployment::ResolvedDeployment;
+use crate::model::facts::{AccountFacts, CollectionOutcome, FactSnapshot, FailureReason};
+use crate::model::result::RuleResult;
+use crate::model::service::Service;
+use crate::model::vocab::{Severity, Status};
 use rule::{Rule, RuleSet, Scope, LIB_NAME, LIB_REGO};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// One rule's verdict on one resource in one Region.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct RuleResult {
-    pub rule_id: String,
-    pub area: Area,
-    /// Severity in force: the rule's, for the declared architecture, after config overrides.
-    pub severity: Severity,
-    pub account_id: String,
-    pub region: String,
-    /// What is judged: an identity, a country, a project, a bucket... `-` for the Region itself.
-    pub resource: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
-    pub status: Status,
-    /// Names the resource and the Region; for quantities, states both figures.
-    pub message: String,
-    /// What to do, on failures.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remediation: Option<String>,
-    /// Figures behind the verdict (throughputs, quotas, counts), for reports and diffs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub figures: Option<serde_json::Value>,
-    /// The waiver that turned this failure into `waived` (`--waivers`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<crate::waivers::Waiver>,
-    /// A failure the `--baseline` report already had (same account, rule, Region and
-    /// resource): still `fail`, but not counted by `--fail-on`.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub known: bool,
-}
-
-impl RuleResult {
-    /// The order results are reported in: by rule, then account, Region and resource.
-    pub fn report_order(a: &Self, b: &Self) -> std::cmp::Ordering {
-        (&a.rule_id, &a.account_id, &a.region, &a.resource, a.status).cmp(&(
-            &b.rule_id,
-            &b.account_id,
-            &b.region,
-            &b.resource,
-            b.status,
-        ))
-    }
-}
 
 /// What a rule's Rego returns for each result.
 #[derive(Debug, Deserialize)]
@@ -74,6 +31,9 @@ struct RawResult {
 
 /// One thread's share of the rules: (rule index, its parsed results).
 type ParsedBatch = Vec<(usize, Vec<RawResult>)>;
+
+/// The log target of where evaluation time goes, per rule (`MSGREADY_RULE_TIMINGS=1` shows it).
+pub const TIMINGS: &str = "msgready::timings";
 
 /// Rules compiled once, evaluated for each account.
 pub struct Evaluator<'a> {
@@ -130,15 +90,11 @@ impl<'a> Evaluator<'a> {
         now: &str,
     ) -> Result<Vec<RuleResult>> {
         let mut out = Vec::new();
-        // MSGREADY_RULE_TIMINGS=1 prints where evaluation time goes (rule authors, benchmarks).
-        let timings = std::env::var_os("MSGREADY_RULE_TIMINGS").is_some();
         let arch = deployment.arch();
         for account in &facts.accounts {
             let t = std::time::Instant::now();
             let input = input::to_rego(&input::build(config, deployment, account, now));
-            if timings {
-                eprintln!("input for {}: {:?}", account.account_id, t.elapsed());
-            }
+            tracing::debug!(target: TIMINGS, "input for {}: {:?}", account.account_id, t.elapsed());
             // Rules whose facts are missing in every judged Region are not run at all.
             let runnable: Vec<usize> = (0..self.rules.len())
                 .filter(|i| {
@@ -147,16 +103,14 @@ impl<'a> Evaluator<'a> {
                         .any(|r| missing_facts(rule, account, deployment, r).is_none())
                 })
                 .collect();
-            let mut raw = self.run_rules(&runnable, input, deployment, timings)?;
+            let mut raw = self.run_rules(&runnable, input, deployment)?;
             let t = std::time::Instant::now();
             for (i, rule) in self.rules.iter().enumerate() {
                 let severity = rule.severity_in_force(config, arch);
                 let parsed = raw.remove(&i).unwrap_or_default();
                 out.extend(assemble(rule, severity, account, deployment, parsed));
             }
-            if timings {
-                eprintln!("results parsed and assembled: {:?}", t.elapsed());
-            }
+            tracing::debug!(target: TIMINGS, "results parsed and assembled: {:?}", t.elapsed());
         }
         out.sort_by(RuleResult::report_order);
         Ok(out)
@@ -170,7 +124,6 @@ impl<'a> Evaluator<'a> {
         which: &[usize],
         input: regorus::Value,
         deployment: &ResolvedDeployment,
-        timings: bool,
     ) -> Result<BTreeMap<usize, Vec<RawResult>>> {
         use std::sync::atomic::{AtomicUsize, Ordering};
         self.engine.set_input(input);
@@ -193,9 +146,7 @@ impl<'a> Evaluator<'a> {
                             let v = engine
                                 .eval_rule(rule.results_path())
                                 .map_err(|e| rule_err(rule, &e.to_string()))?;
-                            if timings {
-                                eprintln!("{}: {:?}", rule.id, t.elapsed());
-                            }
+                            tracing::debug!(target: TIMINGS, "{}: {:?}", rule.id, t.elapsed());
                             got.push((i, parse_results(rule, &v, deployment)?));
                         }
                         Ok(got)
@@ -415,7 +366,9 @@ fn missing_facts(
 /// reported as passing.
 pub fn account_unreachable(account: &AccountFacts) -> Option<String> {
     let s = account.collection.iter().find(|c| {
-        c.service == "sts" && c.operation == "AssumeRole" && c.status == CollectionOutcome::Failed
+        c.service == Service::Sts.name()
+            && c.operation == "AssumeRole"
+            && c.status == CollectionOutcome::Failed
     })?;
     Some(format!(
         "account {} could not be entered (sts:AssumeRole: {}{})",
@@ -453,52 +406,28 @@ fn gaps(
                 && c.status == CollectionOutcome::Failed
                 && matches!(
                     c.reason,
-                    Some(
-                        crate::facts::FailureReason::Unsupported
-                            | crate::facts::FailureReason::NotOffered
-                    )
+                    Some(FailureReason::Unsupported | FailureReason::NotOffered)
                 )
         })
     };
     for req in entries {
         let (svc, op) = req.split_once(':').unwrap_or((req, "*"));
-        let section = rule::SERVICES
-            .iter()
-            .find(|(s, _)| *s == svc)
-            .map(|(_, sec)| *sec)
-            .unwrap_or("");
-        if let Some(global) = section.strip_prefix("global.") {
-            let present = match global {
-                "iam_roles" => account.global.iam_roles.is_some(),
-                "s3_buckets" => account.global.s3_buckets.is_some(),
-                _ => account.global.cloudtrail_trails.is_some(),
-            };
-            if !present {
-                reasons.insert(format!("{svc} facts were not collected"));
-            }
+        // The rule loader accepts only services of the registry; a name it does not know
+        // (a rule built by hand) has no facts, so it is a gap, never a pass.
+        let Some(service) = Service::from_name(svc) else {
+            reasons.insert(format!("{svc} is not a service msgready reads"));
+            continue;
+        };
+        if !service.is_regional() && !service.collected(None, &account.global, op) {
+            reasons.insert(format!("{svc} facts were not collected"));
         }
         for r in &regions {
             let Some(facts) = account.regions.get(*r) else {
                 reasons.insert(format!("the snapshot has no facts for {r}"));
                 continue;
             };
-            let present = match section {
-                "ses" => facts.ses.is_some(),
-                "sms_voice" => facts.sms_voice.is_some(),
-                "pinpoint" => facts.pinpoint.is_some(),
-                "firehose_streams" => facts.firehose_streams.is_some(),
-                "kinesis_streams" => facts.kinesis_streams.is_some(),
-                "lambda_functions" => facts.lambda_functions.is_some(),
-                "cloudwatch_alarms" => {
-                    if op == "GetMetricData" || op == "GetMetricStatistics" {
-                        facts.activity.is_some()
-                    } else {
-                        facts.cloudwatch_alarms.is_some()
-                    }
-                }
-                "dns" => facts.dns.is_some(),
-                _ => true,
-            };
+            let present =
+                !service.is_regional() || service.collected(Some(facts), &account.global, op);
             if !present && !gone(svc, r) {
                 reasons.insert(format!("{svc} facts were not collected in {r}"));
             }
@@ -514,17 +443,14 @@ fn gaps(
             // name the operation.
             let op_match = status.operation == "*"
                 || status.operation == op
-                || status.reason == Some(crate::facts::FailureReason::Interrupted);
+                || status.reason == Some(FailureReason::Interrupted);
             let service_gone = soft
                 && matches!(
                     status.reason,
-                    Some(
-                        crate::facts::FailureReason::Unsupported
-                            | crate::facts::FailureReason::NotOffered
-                    )
+                    Some(FailureReason::Unsupported | FailureReason::NotOffered)
                 );
             if region_match && op_match && !service_gone {
-                interrupted |= status.reason == Some(crate::facts::FailureReason::Interrupted);
+                interrupted |= status.reason == Some(FailureReason::Interrupted);
                 let why = status.reason.map(|r| r.describe()).unwrap_or("failed");
                 let detail = status
                     .detail

@@ -2,9 +2,10 @@
 //!
 //! Loading collects every problem in every file before failing, each as `file:line`.
 
-use crate::config::Architecture;
 use crate::error::{line_of, toml_diagnostic, Diagnostic, Error, Result};
-use crate::rules_meta::{Area, Severity};
+use crate::model::deployment::Architecture;
+use crate::model::service::{Service, SERVICES};
+use crate::model::vocab::{Area, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -115,21 +116,6 @@ impl Rule {
     }
 }
 
-/// Services a `requires` entry may name, and the fact section each one fills.
-pub const SERVICES: &[(&str, &str)] = &[
-    ("ses", "ses"),
-    ("sms-voice", "sms_voice"),
-    ("mobiletargeting", "pinpoint"),
-    ("firehose", "firehose_streams"),
-    ("kinesis", "kinesis_streams"),
-    ("lambda", "lambda_functions"),
-    ("cloudwatch", "cloudwatch_alarms"),
-    ("iam", "global.iam_roles"),
-    ("s3", "global.s3_buckets"),
-    ("cloudtrail", "global.cloudtrail_trails"),
-    ("dns", "dns"),
-];
-
 pub fn is_valid_id(id: &str) -> bool {
     match id.split_once('-') {
         Some((prefix, num)) => {
@@ -144,6 +130,42 @@ pub fn is_valid_id(id: &str) -> bool {
 
 pub fn package_for(id: &str) -> String {
     format!("msgready.rules.{}", id.replace('-', "_"))
+}
+
+/// A `requires`/`optional` entry names a service of the registry that has facts, and one of
+/// the read actions its collector makes: anything else could never be reported as not
+/// collected, so the rule would pass on facts nobody read.
+fn check_fact_entry(entry: &str) -> std::result::Result<(), String> {
+    let services = || {
+        SERVICES
+            .iter()
+            .filter(|s| s.service.has_facts())
+            .map(|s| s.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some((svc, op)) = entry.split_once(':') else {
+        return Err(format!(
+            "must be `service:Operation` with service one of {}",
+            services()
+        ));
+    };
+    let service = Service::from_name(svc)
+        .filter(|s| s.has_facts())
+        .ok_or_else(|| {
+            format!(
+                "`{svc}` is not a service msgready reads; one of {}",
+                services()
+            )
+        })?;
+    if !service.reads(op) {
+        return Err(format!(
+            "msgready's {} collector does not call `{op}`; it reads {}",
+            service.info().title,
+            service.info().read_actions.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 /// Parses one rule file. `name` is the path shown in messages.
@@ -201,30 +223,15 @@ pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagn
         .chain(file.optional.iter().map(|r| (r, true)));
     for (r, is_optional) in entries {
         let line = Some(line_of(text, r.span().start));
-        match r.get_ref().split_once(':') {
-            Some((svc, op))
-                if SERVICES.iter().any(|(s, _)| *s == svc)
-                    && !op.is_empty()
-                    && op.chars().all(|c| c.is_ascii_alphanumeric())
-                    && op.starts_with(|c: char| c.is_ascii_uppercase()) =>
-            {
-                if is_optional {
-                    optional.push(r.get_ref().clone())
-                } else {
-                    requires.push(r.get_ref().clone())
-                }
-            }
-            _ => problems.push(diag(
+        match check_fact_entry(r.get_ref()) {
+            Ok(()) if is_optional => optional.push(r.get_ref().clone()),
+            Ok(()) => requires.push(r.get_ref().clone()),
+            Err(why) => problems.push(diag(
                 line,
                 format!(
-                    "{} entry `{}` must be `service:Operation` with service one of {}",
+                    "{} entry `{}`: {why}",
                     if is_optional { "optional" } else { "requires" },
                     r.get_ref(),
-                    SERVICES
-                        .iter()
-                        .map(|(s, _)| *s)
-                        .collect::<Vec<_>>()
-                        .join(", ")
                 ),
             )),
         }
@@ -438,30 +445,14 @@ fn rego_diagnostic(file: &str, message: &str) -> Diagnostic {
 
 /// Every `*.toml` below `dir`, sorted by path, with its text.
 fn rule_files(dir: &Path) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| Error::Io {
-            path: d.display().to_string(),
-            source: e,
-        })?;
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::Io {
-                path: d.display().to_string(),
+    crate::fsutil::files_with_extension(dir, "toml")?
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                path: path.display().to_string(),
                 source: e,
             })?;
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "toml") {
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                    path: path.display().to_string(),
-                    source: e,
-                })?;
-                out.push((path.display().to_string(), text));
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+            Ok((path.display().to_string(), text))
+        })
+        .collect()
 }

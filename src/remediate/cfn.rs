@@ -68,7 +68,7 @@ pub fn to_yaml(node: &Node) -> String {
 /// A double-quoted YAML scalar: JSON's string syntax, with DEL and the C1 controls escaped too
 /// (YAML does not allow them raw, and names from AWS may carry them).
 fn quote(s: &str) -> String {
-    crate::report::json::pretty(s).unwrap_or_else(|_| "\"\"".into())
+    crate::jsonio::pretty(s).unwrap_or_else(|_| "\"\"".into())
 }
 
 /// Keys are CloudFormation identifiers; anything else is quoted.

@@ -10,11 +10,11 @@
 use super::cfn::{Finding, Node, Parameter, Resource};
 use super::checklist::Section;
 use super::Plan;
-use crate::engine::RuleResult;
-use crate::facts::{
+use crate::model::facts::{
     AccountFacts, EmailIdentity, EventDestination, Project, RegionFacts, SesFacts, SmsVoiceFacts,
 };
-use crate::report::Report;
+use crate::model::report::Report;
+use crate::model::result::RuleResult;
 use std::collections::BTreeSet;
 
 struct Ctx<'a> {
@@ -1728,7 +1728,7 @@ fn pinpoint_project(ctx: &Ctx, plan: &mut Plan, f: &RuleResult) {
 fn push_channel(
     plan: &mut Plan,
     project: &str,
-    ch: &crate::facts::Channel,
+    ch: &crate::model::facts::Channel,
     app: Node,
 ) -> Option<(&'static str, Node)> {
     let base = format!(

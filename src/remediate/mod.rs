@@ -14,11 +14,11 @@ mod generators;
 pub mod render;
 pub mod route53;
 
-use crate::engine::RuleResult;
 use crate::error::{Error, Result};
-use crate::facts::{AccountFacts, FactSnapshot};
-use crate::report::Report;
-use crate::rules_meta::Status;
+use crate::model::facts::{AccountFacts, FactSnapshot};
+use crate::model::report::Report;
+use crate::model::result::RuleResult;
+use crate::model::vocab::Status;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default)]
@@ -92,20 +92,17 @@ pub fn load(opts: &RemediateOptions) -> Result<Loaded> {
             }
         }
         return Ok(Loaded {
-            report: Report::from_json(&text, &file)?,
+            report: crate::jsonio::parse(&text, &file)?,
             facts: None,
         });
     }
-    let facts = FactSnapshot::from_json(&text, &file)?;
+    let facts: FactSnapshot = crate::jsonio::parse(&text, &file)?;
     let rules = crate::engine::rule::RuleSet::builtin_with(opts.rules.as_deref())?;
-    let config = crate::load_config(opts.config.as_deref(), &rules)?;
-    let report = crate::evaluate_loaded(
-        &rules,
-        &config,
-        &facts,
-        crate::exit::GateOptions::default(),
-        opts.now.clone(),
-    )?;
+    let config = crate::pipeline::load_config(opts.config.as_deref(), &rules)?;
+    let report = crate::pipeline::evaluate(&crate::pipeline::Evaluation {
+        now: opts.now.as_deref(),
+        ..crate::pipeline::Evaluation::new(&rules, &config, &facts)
+    })?;
     Ok(Loaded {
         report,
         facts: Some(facts),
@@ -227,7 +224,7 @@ pub fn write(plan: &Plan, out: &Path) -> Result<Outcome> {
         None
     } else {
         let batch =
-            crate::report::json::pretty(&plan.dns.change_batch(region)).unwrap_or_default() + "\n";
+            crate::jsonio::pretty(&plan.dns.change_batch(region)).unwrap_or_default() + "\n";
         crate::fsutil::write_atomic(&route53, batch.as_bytes())?;
         Some(route53)
     };

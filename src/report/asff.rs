@@ -11,13 +11,11 @@
 //! character boundary.
 
 use super::terminal::clean;
-use super::Report;
-use crate::engine::RuleResult;
-use crate::error::Result;
-use crate::rules_meta::{Severity, Status};
+use crate::model::report::Report;
+use crate::model::result::RuleResult;
+use crate::model::vocab::{Severity, Status};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
 
 pub const SCHEMA_VERSION: &str = "2018-10-08";
 pub const TYPE: &str = "Software and Configuration Checks/AWS Security Best Practices";
@@ -193,11 +191,5 @@ pub fn to_value(report: &Report) -> Value {
 }
 
 pub fn to_string(report: &Report) -> String {
-    super::json::pretty(&to_value(report)).expect("ASFF always serialises") + "\n"
-}
-
-pub fn write(report: &Report, dir: &Path) -> Result<PathBuf> {
-    let path = dir.join("report.asff.json");
-    crate::fsutil::write_atomic(&path, to_string(report).as_bytes())?;
-    Ok(path)
+    crate::jsonio::pretty(&to_value(report)).expect("ASFF always serialises") + "\n"
 }

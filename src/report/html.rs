@@ -8,16 +8,16 @@
 //! the hashes of the inline style and script stops any other script, style or request.
 
 use super::terminal::clean;
-use super::Report;
-use crate::engine::RuleResult;
 use crate::error::{Error, Result};
-use crate::rules_meta::{Area, Severity, Status, ALL_AREAS};
-use crate::score::{ScoreFigure, VerdictKind};
+use crate::model::report::Report;
+use crate::model::result::RuleResult;
+use crate::model::score::{ScoreFigure, VerdictKind};
+use crate::model::vocab::{Area, Severity, Status, ALL_AREAS};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// (file name, built-in text) of every template file. `report.hbs` is the page; the other
 /// `.hbs` files are partials named after their stem; `style.css` and `script.js` are inlined.
@@ -120,16 +120,6 @@ impl Templates {
         }
         Ok(hb)
     }
-}
-
-pub fn write(report: &Report, dir: &Path, templates: Option<&Path>) -> Result<PathBuf> {
-    let templates = match templates {
-        Some(d) => Templates::with_overrides(d)?,
-        None => Templates::builtin(),
-    };
-    let path = dir.join("report.html");
-    crate::fsutil::write_atomic(&path, render(report, &templates)?.as_bytes())?;
-    Ok(path)
 }
 
 pub fn render(report: &Report, templates: &Templates) -> Result<String> {
@@ -235,7 +225,7 @@ fn trend(report: &Report) -> Value {
         }
     };
     let y = |v: f64| BOTTOM - (BOTTOM - TOP) * v.clamp(0.0, 100.0) / 100.0;
-    let line = |get: fn(&super::TrendPoint) -> Option<f64>| {
+    let line = |get: fn(&crate::model::report::TrendPoint) -> Option<f64>| {
         report
             .trend
             .iter()
@@ -310,7 +300,7 @@ fn matrix(report: &Report) -> Value {
                     }
                 })
                 .collect();
-            json!({ "region": clean(&region.name), "role": clean(&region.role), "cells": cells })
+            json!({ "region": clean(&region.name), "role": region.role.as_str(), "cells": cells })
         })
         .collect();
     json!({ "channels": channels.iter().map(|a| a.as_str()).collect::<Vec<_>>(), "rows": rows })
@@ -382,7 +372,7 @@ fn failover(report: &Report) -> Vec<Value> {
             let (class, label) = verdict_label(v.verdict);
             json!({
                 "region": clean(&v.region),
-                "role": clean(&v.role),
+                "role": v.role.as_str(),
                 "verdict": class,
                 "verdict_label": label,
                 "summary": clean(&v.summary),
@@ -496,7 +486,7 @@ fn findings(report: &Report) -> (Value, BTreeMap<Status, usize>) {
     (json!(areas), counts)
 }
 
-fn waiver(w: &crate::waivers::Waiver) -> Value {
+fn waiver(w: &crate::model::waiver::Waiver) -> Value {
     json!({
         "rule": clean(&w.rule),
         "region": w.region.as_deref().map(clean),
@@ -511,7 +501,7 @@ fn waiver(w: &crate::waivers::Waiver) -> Value {
 
 /// Expired and stale waivers, and the baseline, for the page.
 fn waivers(report: &Report) -> Value {
-    let list = |l: &[crate::waivers::WaiverUse]| -> Vec<Value> {
+    let list = |l: &[crate::model::waiver::WaiverUse]| -> Vec<Value> {
         l.iter()
             .map(|u| json!({ "waiver": waiver(&u.waiver), "results": u.results }))
             .collect()
@@ -696,9 +686,9 @@ fn context(report: &Report, templates: &Templates) -> Value {
             "account_count": report.facts.accounts.len(),
         },
         "deployment": {
-            "architecture": clean(&report.deployment.architecture),
+            "architecture": report.deployment.architecture.as_str(),
             "primary": clean(&report.deployment.primary),
-            "regions": report.deployment.regions.iter().map(|r| json!({"name": clean(&r.name), "role": clean(&r.role)})).collect::<Vec<_>>(),
+            "regions": report.deployment.regions.iter().map(|r| json!({"name": clean(&r.name), "role": r.role.as_str()})).collect::<Vec<_>>(),
         },
         "overall": figure(ov),
         "gate": {

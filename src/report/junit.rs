@@ -15,13 +15,11 @@
 //! character references) are replaced with U+FFFD.
 
 use super::terminal::clean;
-use super::Report;
-use crate::engine::RuleResult;
-use crate::error::Result;
-use crate::rules_meta::{Area, Severity, Status};
+use crate::model::report::Report;
+use crate::model::result::RuleResult;
+use crate::model::vocab::{Area, Severity, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
 
 /// Escapes text for XML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -227,10 +225,4 @@ pub fn to_string(report: &Report) -> String {
     }
     o.push_str("</testsuites>\n");
     o
-}
-
-pub fn write(report: &Report, dir: &Path) -> Result<PathBuf> {
-    let path = dir.join("report.junit.xml");
-    crate::fsutil::write_atomic(&path, to_string(report).as_bytes())?;
-    Ok(path)
 }

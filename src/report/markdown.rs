@@ -4,12 +4,10 @@
 //! no link, image, code span or HTML tag is formed.
 
 use super::terminal::clean;
-use super::Report;
-use crate::error::Result;
-use crate::rules_meta::Status;
-use crate::score::{ScoreFigure, VerdictKind};
+use crate::model::report::Report;
+use crate::model::score::{ScoreFigure, VerdictKind};
+use crate::model::vocab::Status;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
 
 const TOP: usize = 20;
 
@@ -88,7 +86,7 @@ pub fn to_string(report: &Report) -> String {
     let _ = writeln!(
         o,
         "{} deployment, primary {}, {} account(s); facts collected {}{}.\n",
-        escape(&d.architecture),
+        escape(d.architecture.as_str()),
         escape(&d.primary),
         report.facts.accounts.len(),
         escape(
@@ -282,10 +280,4 @@ fn waivers(o: &mut String, report: &Report) {
 fn opt_in(prefix: &str, s: Option<&str>) -> String {
     s.map(|s| format!("{prefix}{}", escape(s)))
         .unwrap_or_default()
-}
-
-pub fn write(report: &Report, dir: &Path) -> Result<PathBuf> {
-    let path = dir.join("report.md");
-    crate::fsutil::write_atomic(&path, to_string(report).as_bytes())?;
-    Ok(path)
 }

@@ -10,12 +10,10 @@
 //! it against the official SARIF 2.1.0 schema.
 
 use super::terminal::clean;
-use super::{Report, RuleInfo};
-use crate::engine::RuleResult;
-use crate::error::Result;
-use crate::rules_meta::{Severity, Status};
+use crate::model::report::{Report, RuleInfo};
+use crate::model::result::RuleResult;
+use crate::model::vocab::{Severity, Status};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
 
 pub const FINGERPRINT_KEY: &str = "msgreadyFingerprint/v1";
 
@@ -194,11 +192,5 @@ pub fn to_value(report: &Report) -> Value {
 }
 
 pub fn to_string(report: &Report) -> String {
-    super::json::pretty(&to_value(report)).expect("SARIF always serialises") + "\n"
-}
-
-pub fn write(report: &Report, dir: &Path) -> Result<PathBuf> {
-    let path = dir.join("report.sarif");
-    crate::fsutil::write_atomic(&path, to_string(report).as_bytes())?;
-    Ok(path)
+    crate::jsonio::pretty(&to_value(report)).expect("SARIF always serialises") + "\n"
 }

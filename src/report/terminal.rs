@@ -2,9 +2,9 @@
 //! Colour only on a TTY (and never with NO_COLOR); everything from AWS is stripped of
 //! control characters so a resource name cannot move the cursor or recolour the screen.
 
-use super::Report;
-use crate::rules_meta::{Severity, Status};
-use crate::score::{ScoreFigure, VerdictKind};
+use crate::model::report::Report;
+use crate::model::score::{ScoreFigure, VerdictKind};
+use crate::model::vocab::{Severity, Status};
 use std::fmt::Write;
 
 pub struct Style {
@@ -284,7 +284,7 @@ pub fn render(report: &Report, style: &Style) -> String {
 }
 
 /// `owner, until DATE, TICKET: reason`.
-pub fn waiver_note(w: &crate::waivers::Waiver) -> String {
+pub fn waiver_note(w: &crate::model::waiver::Waiver) -> String {
     format!(
         "{}, until {}{}: {}",
         clean(&w.owner),

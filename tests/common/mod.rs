@@ -5,12 +5,11 @@
 
 use msgready::config::Config;
 use msgready::engine::rule::RuleSet;
-use msgready::engine::RuleResult;
-use msgready::exit::GateOptions;
-use msgready::facts::FactSnapshot;
-use msgready::report::{Report, RuleInfo};
-use msgready::rules_meta::{Area, Severity, Status};
-use msgready::waivers::{Waiver, WaiverSummary, WaiverUse};
+use msgready::model::facts::FactSnapshot;
+use msgready::model::report::{Report, RuleInfo};
+use msgready::model::result::RuleResult;
+use msgready::model::vocab::{Area, Severity, Status};
+use msgready::model::waiver::{Waiver, WaiverSummary, WaiverUse};
 use std::path::Path;
 
 pub const NOW: &str = "2026-01-01T00:00:00Z";
@@ -48,14 +47,13 @@ pub fn sample_report() -> Report {
     rules
         .rules
         .retain(|id, _| SAMPLE_RULES.contains(&id.as_str()));
-    let facts = FactSnapshot::load(&fixture("sample-facts.json")).expect("sample facts load");
-    let mut report = msgready::evaluate_loaded(
-        &rules,
-        &Config::default(),
-        &facts,
-        GateOptions::default(),
-        Some(NOW.into()),
-    )
+    let facts = msgready::jsonio::load::<FactSnapshot>(&fixture("sample-facts.json"))
+        .expect("sample facts load");
+    let config = Config::default();
+    let mut report = msgready::pipeline::evaluate(&msgready::pipeline::Evaluation {
+        now: Some(NOW),
+        ..msgready::pipeline::Evaluation::new(&rules, &config, &facts)
+    })
     .expect("sample evaluates");
     report.tool.version = "[version]".into();
     report
@@ -64,8 +62,8 @@ pub fn sample_report() -> Report {
 /// Recomputes score and gate after the results were changed.
 pub fn rescore(report: &mut Report) {
     report.score = msgready::score::score(&report.results, &report.deployment);
-    report.gate = msgready::exit::gate(&report.gate.options, &report.results, &report.score);
-    report.rpo = msgready::report::rpo_rows(&report.results);
+    report.gate = msgready::gate::gate(&report.gate.options, &report.results, &report.score);
+    report.rpo = msgready::score::rpo_rows(&report.results);
 }
 
 fn ensure_rule(report: &mut Report, id: &str, area: Area, severity: Severity) {

@@ -2,7 +2,7 @@
 //! service, throttles met and failed operations. Only on a terminal; silent otherwise (CI logs
 //! and redirected output stay clean).
 
-use super::Recorder;
+use crate::collect::{Observer, Recorder};
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -75,7 +75,7 @@ impl Drop for Progress {
 pub fn render(recorder: &Recorder, regions: &[String]) -> Vec<String> {
     let totals = recorder.totals();
     let mut order: Vec<String> = regions.to_vec();
-    order.push(super::GLOBAL.to_string());
+    order.push(crate::collect::GLOBAL.to_string());
     order
         .iter()
         .map(|region| {
@@ -107,22 +107,48 @@ pub fn render(recorder: &Recorder, regions: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The CLI's view of a collection: news lines on stderr, and the progress display of a
+/// single-account collection while it runs.
+#[derive(Default)]
+pub struct Terminal {
+    shown: std::sync::Mutex<Option<Progress>>,
+}
+
+impl Observer for Terminal {
+    fn note(&self, line: String) {
+        eprintln!("msgready: {line}");
+    }
+
+    fn watch(&self, recorder: &Recorder, regions: &[String]) {
+        let p = start(recorder.clone(), regions.to_vec());
+        *self.shown.lock().unwrap_or_else(|e| e.into_inner()) = p;
+    }
+
+    fn done(&self) {
+        let p = self.shown.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(p) = p {
+            p.finish();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::service::Service;
 
     #[test]
     fn frame_shows_calls_throttles_and_failures_per_region() {
         let r = Recorder::default();
-        r.ok("ses", "us-east-1", "GetAccount");
-        r.ok("ses", "us-east-1", "ListEmailIdentities");
-        r.throttle("sms-voice", "us-east-1", "DescribePools");
-        r.ok("sms-voice", "us-east-1", "DescribePools");
+        r.ok(Service::Ses, "us-east-1", "GetAccount");
+        r.ok(Service::Ses, "us-east-1", "ListEmailIdentities");
+        r.throttle(Service::SmsVoice, "us-east-1", "DescribePools");
+        r.ok(Service::SmsVoice, "us-east-1", "DescribePools");
         r.failed(
-            "iam",
+            Service::Iam,
             "global",
             "GetRole",
-            crate::facts::FailureReason::AccessDenied,
+            crate::model::facts::FailureReason::AccessDenied,
             "x".into(),
         );
         let lines = render(&r, &["us-east-1".into(), "us-west-2".into()]);

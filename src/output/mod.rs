@@ -3,11 +3,12 @@
 //! (`--out s3://bucket/prefix/`, always with history). The files of a run are rendered in
 //! memory first, then handed to the sink, so every sink gets the same bytes.
 
-use crate::error::{Error, Result};
-use crate::report::Report;
-pub use crate::report::TrendPoint;
 pub mod s3;
 
+use crate::collect::Credentials;
+use crate::error::{Error, Result};
+use crate::model::report::{Report, TrendPoint};
+use crate::report::formats::{Format, RenderOptions, FORMATS};
 use std::path::{Path, PathBuf};
 
 /// Earlier runs plus this one shown in the trend, at most.
@@ -228,6 +229,88 @@ pub fn write_flat(dir: &Path, files: &[RunFile]) -> Result<Vec<PathBuf>> {
             crate::fsutil::write_atomic(&p, &f.bytes).map(|_| p)
         })
         .collect()
+}
+
+/// How a run's reports are published.
+pub struct Publish<'a> {
+    pub target: &'a Target,
+    /// The formats asked for (`--format`); the text summary is not a file and is left out.
+    pub formats: &'a [&'static Format],
+    pub render: &'a RenderOptions,
+    /// `--sse-kms-key-id`, for `s3://` only.
+    pub kms_key: Option<&'a str>,
+    /// For `s3://`: the credential chain of the collection.
+    pub credentials: &'a Credentials,
+}
+
+/// Renders the report files and writes them to the target. With history (a folder with
+/// `--history`, or S3) the earlier runs are read first and the trend added to the report.
+/// Returns the report as published and one line per place written.
+pub fn publish(report: &Report, p: &Publish<'_>) -> Result<(Report, Vec<String>)> {
+    if p.kms_key.is_some() && !matches!(p.target, Target::S3 { .. }) {
+        return Err(Error::Usage(
+            "--sse-kms-key-id applies only to --out s3://bucket/prefix/".into(),
+        ));
+    }
+    let mut report = report.clone();
+    let names = |files: &[RunFile]| files.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+    let mut written = Vec::new();
+    match p.target {
+        Target::Flat(dir) => {
+            let files = render_files(&report, p, false)?;
+            for path in write_flat(dir, &files)? {
+                written.push(path.display().to_string());
+            }
+        }
+        Target::History(dir) => {
+            let runs = local_runs(&dir.join("runs"))?;
+            let run = unique_run_name(&run_name(&report.generated_at), &runs);
+            report.trend = trend(local_trend(dir, &runs), &run, &report);
+            let files = render_files(&report, p, true)?;
+            for folder in write_local_history(dir, &run, &files)? {
+                written.push(format!("{} ({})", folder.display(), names(&files)));
+            }
+        }
+        Target::S3 { bucket, prefix } => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+            runtime.block_on(async {
+                let store =
+                    crate::collect::store::S3Store::connect(p.credentials, bucket.clone()).await;
+                let sink = s3::S3Sink::new(store, prefix.clone());
+                // Listing first also stops a missing bucket or denied access before any write.
+                let runs = sink.runs().await?;
+                let run = unique_run_name(&run_name(&report.generated_at), &runs);
+                report.trend = trend(sink.trend(&runs).await, &run, &report);
+                let files = render_files(&report, p, true)?;
+                for folder in sink.put_run(&run, &files, p.kms_key).await? {
+                    written.push(format!("{folder} ({})", names(&files)));
+                }
+                Ok::<(), Error>(())
+            })?;
+        }
+    }
+    Ok((report, written))
+}
+
+/// Renders every file format asked for, in memory, in table order. `always_json`: history
+/// keeps report.json in every run, since the trend is read from it.
+fn render_files(report: &Report, p: &Publish<'_>, always_json: bool) -> Result<Vec<RunFile>> {
+    let mut files = Vec::new();
+    for format in FORMATS {
+        let Some(name) = format.file else { continue };
+        let wanted = p.formats.iter().any(|f| f.name == format.name)
+            || (always_json && name == "report.json");
+        if wanted {
+            files.push(RunFile {
+                name,
+                bytes: (format.render)(report, p.render)?.into_bytes(),
+            });
+        }
+    }
+    Ok(files)
 }
 
 #[cfg(test)]
