@@ -167,7 +167,7 @@ pub fn collect_snapshot(
     Ok(FactSnapshot {
         schema_version: crate::model::facts::SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        collected_at: Some(crate::pipeline::now_rfc3339()),
+        collected_at: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         complete: !cancel.is_raised(),
         salt_id: Some(salt.id()),
         accounts,
