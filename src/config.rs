@@ -163,6 +163,33 @@ impl Config {
 
     /// Semantic checks; an error carries a text to look for in the file (for its line).
     fn validate(&self) -> std::result::Result<(), (String, String)> {
+        self.validate_deployment()?;
+        self.validate_figures()?;
+        for c in self
+            .channels
+            .sms_countries
+            .iter()
+            .chain(&self.channels.voice_countries)
+        {
+            if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
+                return Err((
+                    c.clone(),
+                    format!("channels: `{c}` is not an ISO 3166-1 alpha-2 country code (like US)"),
+                ));
+            }
+        }
+        for region in self.evidence.voice_production_cases.keys() {
+            if !is_region_code(region) {
+                return Err((
+                    region.clone(),
+                    format!("evidence.voice-production-cases: `{region}` is not a Region code"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_deployment(&self) -> std::result::Result<(), (String, String)> {
         let d = &self.deployment;
         if !d.regions.is_empty() {
             let primaries: Vec<_> = d
@@ -214,6 +241,10 @@ impl Config {
                 }
             }
         }
+        Ok(())
+    }
+
+    fn validate_figures(&self) -> std::result::Result<(), (String, String)> {
         let t = &self.thresholds;
         for (key, v) in [
             ("standby-throughput-fraction", t.standby_throughput_fraction),
@@ -253,27 +284,6 @@ impl Config {
                         format!("targets.{key} must be a non-negative number of minutes"),
                     ));
                 }
-            }
-        }
-        for c in self
-            .channels
-            .sms_countries
-            .iter()
-            .chain(&self.channels.voice_countries)
-        {
-            if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
-                return Err((
-                    c.clone(),
-                    format!("channels: `{c}` is not an ISO 3166-1 alpha-2 country code (like US)"),
-                ));
-            }
-        }
-        for region in self.evidence.voice_production_cases.keys() {
-            if !is_region_code(region) {
-                return Err((
-                    region.clone(),
-                    format!("evidence.voice-production-cases: `{region}` is not a Region code"),
-                ));
             }
         }
         Ok(())

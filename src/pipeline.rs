@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::engine::rule::RuleSet;
 use crate::engine::Evaluator;
 use crate::error::{Error, Result};
+use crate::model::deployment::Architecture;
 use crate::model::facts::{CollectionOutcome, FactSnapshot};
 use crate::model::gate::GateOptions;
 use crate::model::report::{
@@ -83,23 +84,7 @@ pub fn evaluate(e: &Evaluation<'_>) -> Result<Report> {
     let t = std::time::Instant::now();
     let score = crate::score::score(&results, &deployment);
     let gate = crate::gate::gate(&e.gate, &results, &score);
-    let arch = deployment.arch();
-    let rules = e
-        .rules
-        .rules
-        .values()
-        .filter(|r| !e.config.rules.get(&r.id).is_some_and(|o| o.disabled))
-        .map(|r| RuleInfo {
-            id: r.id.clone(),
-            title: r.title.clone(),
-            area: r.area,
-            severity: r.severity_in_force(e.config, arch),
-            guide: r.guide.clone(),
-            rationale: r.rationale.clone(),
-            remediation: r.remediation.clone(),
-            source: r.source.clone(),
-        })
-        .collect();
+    let rules = rule_infos(e.rules, e.config, deployment.arch());
     let channels: serde_json::Map<String, serde_json::Value> = e
         .facts
         .accounts
@@ -148,6 +133,25 @@ pub fn evaluate(e: &Evaluation<'_>) -> Result<Report> {
     };
     tracing::debug!(target: crate::engine::TIMINGS, "report built: {:?}", t.elapsed());
     Ok(report)
+}
+
+/// The metadata of every rule evaluated (not disabled), with the severity in force.
+fn rule_infos(rules: &RuleSet, config: &Config, arch: Architecture) -> Vec<RuleInfo> {
+    rules
+        .rules
+        .values()
+        .filter(|r| !config.rules.get(&r.id).is_some_and(|o| o.disabled))
+        .map(|r| RuleInfo {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            area: r.area,
+            severity: r.severity_in_force(config, arch),
+            guide: r.guide.clone(),
+            rationale: r.rationale.clone(),
+            remediation: r.remediation.clone(),
+            source: r.source.clone(),
+        })
+        .collect()
 }
 
 /// Score, gate and RPO table derived again from a report's results, the way [`evaluate`]

@@ -316,26 +316,7 @@ fn assemble(
             ));
         }
         match by_region.remove(region) {
-            Some(results) => {
-                for r in results {
-                    let status = status_of(&r.status).unwrap_or(Status::NotAssessed);
-                    let message = if status_of(&r.status).is_none() {
-                        format!(
-                            "{} (rule returned unknown status `{}`)",
-                            r.message, r.status
-                        )
-                    } else {
-                        r.message
-                    };
-                    let mut result = base(r.resource, status, message);
-                    result.arn = r.arn;
-                    result.figures = r.figures;
-                    if status == Status::Fail {
-                        result.remediation = Some(rule.remediation.clone());
-                    }
-                    out.push(result);
-                }
-            }
+            Some(results) => out.extend(results.into_iter().map(|r| finish(rule, r, &base))),
             None if partial.is_some() => {}
             None => out.push(base(
                 "-".into(),
@@ -345,6 +326,31 @@ fn assemble(
         }
     }
     out
+}
+
+/// A result as the rule's Rego gave it, with the rule's remediation on a failure. A status
+/// the engine does not know is `not_assessed`, never `pass`.
+fn finish(
+    rule: &Rule,
+    r: RawResult,
+    base: &dyn Fn(String, Status, String) -> RuleResult,
+) -> RuleResult {
+    let status = status_of(&r.status).unwrap_or(Status::NotAssessed);
+    let message = if status_of(&r.status).is_none() {
+        format!(
+            "{} (rule returned unknown status `{}`)",
+            r.message, r.status
+        )
+    } else {
+        r.message
+    };
+    let mut result = base(r.resource, status, message);
+    result.arn = r.arn;
+    result.figures = r.figures;
+    if status == Status::Fail {
+        result.remediation = Some(rule.remediation.clone());
+    }
+    result
 }
 
 /// Why the facts this rule needs in `region` are missing, if they are. Parity rules also need

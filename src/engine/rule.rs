@@ -191,7 +191,9 @@ pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagn
     if !is_valid_id(&id) {
         problems.push(diag(
             id_line,
-            format!("id `{id}` is not of the form AREA-NNN (e.g. EMAIL-001)"),
+            format!(
+                "id `{id}` is not of the form AREA-NNN (capital letters, a dash, three digits)"
+            ),
         ));
     }
     let stem = Path::new(name)
@@ -214,6 +216,36 @@ pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagn
             problems.push(diag(None, format!("`{key}` must not be empty")));
         }
     }
+    let (requires, optional) = fact_entries(&file, text, &diag, &mut problems);
+    let package = package_for(&id);
+    let rego = rego_source(&file, text, &package, &diag, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Rule {
+        id,
+        title: file.title,
+        area: file.area,
+        severity: file.severity,
+        guide: file.guide,
+        scope: file.scope,
+        requires,
+        optional,
+        rationale: file.rationale.trim().to_string(),
+        remediation: file.remediation.trim().to_string(),
+        rego,
+        source: name.to_string(),
+        package,
+    })
+}
+
+/// The `requires` and `optional` entries, each checked against the service registry.
+fn fact_entries(
+    file: &RuleFile,
+    text: &str,
+    diag: &dyn Fn(Option<usize>, String) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<String>, Vec<String>) {
     let mut requires = Vec::new();
     let mut optional = Vec::new();
     let entries = file
@@ -236,6 +268,18 @@ pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagn
             )),
         }
     }
+    (requires, optional)
+}
+
+/// The Rego, padded so that the interpreter's line numbers are the file's, after checking it
+/// declares the rule's package and defines `results`.
+fn rego_source(
+    file: &RuleFile,
+    text: &str,
+    package: &str,
+    diag: &dyn Fn(Option<usize>, String) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) -> String {
     // Pad the Rego with blank lines so that the interpreter's line numbers are the file's.
     let rego_start = line_of(text, file.rego.span().start);
     let raw = file.rego.get_ref();
@@ -247,7 +291,6 @@ pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagn
         0
     };
     let rego = format!("{}{}", "\n".repeat(rego_start - 1 + first_line_offset), raw);
-    let package = package_for(&id);
     let declared = raw
         .lines()
         .enumerate()
@@ -270,24 +313,7 @@ pub fn parse_rule(name: &str, text: &str) -> std::result::Result<Rule, Vec<Diagn
             "rego must define `results` (a set of result objects)".into(),
         ));
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(Rule {
-        id,
-        title: file.title,
-        area: file.area,
-        severity: file.severity,
-        guide: file.guide,
-        scope: file.scope,
-        requires,
-        optional,
-        rationale: file.rationale.trim().to_string(),
-        remediation: file.remediation.trim().to_string(),
-        rego,
-        source: name.to_string(),
-        package,
-    })
+    rego
 }
 
 /// The rule library module every rule may import as `data.msgready.lib`.

@@ -602,18 +602,61 @@ fn clean_keep_newlines(s: &str) -> String {
     s.lines().map(clean).collect::<Vec<_>>().join("\n")
 }
 
-fn context(report: &Report, templates: &Templates) -> Value {
-    let css = templates.text("style.css");
-    let js = templates.text("script.js");
-    let ov = &report.score.overall;
+fn gate(report: &Report) -> Value {
     let g = &report.gate;
-    let (gate_class, gate_label) = if g.failed {
+    let (class, label) = if g.failed {
         ("failed", "Gate failed")
     } else if g.not_assessed > 0 {
         ("incomplete", "Gate incomplete")
     } else {
         ("passed", "Gate passed")
     };
+    json!({
+        "class": class,
+        "label": label,
+        "reasons": g.reasons.iter().map(|r| clean(r)).collect::<Vec<_>>(),
+        "fail_on": g.options.fail_on.map(|s| s.as_str()).unwrap_or("none"),
+        "min_score": g.options.min_score.map(|s| format!("{s}")).unwrap_or_else(|| "none".into()),
+        "not_assessed": g.not_assessed,
+    })
+}
+
+fn verdicts(report: &Report) -> Vec<Value> {
+    report
+        .score
+        .verdicts
+        .iter()
+        .map(|v| {
+            let (class, label) = verdict_label(v.verdict);
+            json!({ "region": clean(&v.region), "verdict": class, "label": label, "summary": clean(&v.summary) })
+        })
+        .collect()
+}
+
+fn collection(report: &Report) -> Value {
+    let failed: Vec<Value> = report
+        .collection
+        .failed
+        .iter()
+        .map(|f| {
+            let s = &f.status;
+            json!({
+                "account": clean(&f.account_id),
+                "service": clean(&s.service),
+                "region": clean(&s.region),
+                "operation": clean(&s.operation),
+                "reason": s.reason.map(|r| r.describe()).unwrap_or("failed"),
+                "detail": clean(s.detail.as_deref().unwrap_or("")),
+            })
+        })
+        .collect();
+    json!({ "ok": report.collection.ok, "failed_count": failed.len(), "failed": failed })
+}
+
+fn context(report: &Report, templates: &Templates) -> Value {
+    let css = templates.text("style.css");
+    let js = templates.text("script.js");
+    let ov = &report.score.overall;
     let area_rows: Vec<(String, &ScoreFigure)> = report
         .score
         .by_area
@@ -643,31 +686,6 @@ fn context(report: &Report, templates: &Templates) -> Value {
     let show_accounts = account_rows.len() > 1;
     let (findings, counts) = findings(report);
     let shown: usize = counts.values().sum();
-    let verdicts: Vec<Value> = report
-        .score
-        .verdicts
-        .iter()
-        .map(|v| {
-            let (class, label) = verdict_label(v.verdict);
-            json!({ "region": clean(&v.region), "verdict": class, "label": label, "summary": clean(&v.summary) })
-        })
-        .collect();
-    let collection: Vec<Value> = report
-        .collection
-        .failed
-        .iter()
-        .map(|f| {
-            let s = &f.status;
-            json!({
-                "account": clean(&f.account_id),
-                "service": clean(&s.service),
-                "region": clean(&s.region),
-                "operation": clean(&s.operation),
-                "reason": s.reason.map(|r| r.describe()).unwrap_or("failed"),
-                "detail": clean(s.detail.as_deref().unwrap_or("")),
-            })
-        })
-        .collect();
     json!({
         "csp": format!(
             "default-src 'none'; style-src {}; script-src {}; img-src data:; base-uri 'none'; form-action 'none'",
@@ -691,15 +709,8 @@ fn context(report: &Report, templates: &Templates) -> Value {
             "regions": report.deployment.regions.iter().map(|r| json!({"name": clean(&r.name), "role": r.role.as_str()})).collect::<Vec<_>>(),
         },
         "overall": figure(ov),
-        "gate": {
-            "class": gate_class,
-            "label": gate_label,
-            "reasons": g.reasons.iter().map(|r| clean(r)).collect::<Vec<_>>(),
-            "fail_on": g.options.fail_on.map(|s| s.as_str()).unwrap_or("none"),
-            "min_score": g.options.min_score.map(|s| format!("{s}")).unwrap_or_else(|| "none".into()),
-            "not_assessed": g.not_assessed,
-        },
-        "verdicts": verdicts,
+        "gate": gate(report),
+        "verdicts": verdicts(report),
         "area_chart": bars(area_rows),
         "region_chart": bars(region_rows),
         "account_chart": { "show": show_accounts, "chart": bars(account_rows) },
@@ -712,7 +723,7 @@ fn context(report: &Report, templates: &Templates) -> Value {
         "findings_total": shown,
         "waivers": waivers(report),
         "rules": rules_table(report),
-        "collection": { "ok": report.collection.ok, "failed_count": collection.len(), "failed": collection },
+        "collection": collection(report),
         "settings": {
             "thresholds": pretty(&report.settings.thresholds),
             "targets": pretty(&report.settings.targets),

@@ -67,6 +67,14 @@ fn row(o: &mut String, name: &str, f: &ScoreFigure) {
 
 pub fn to_string(report: &Report) -> String {
     let mut o = String::new();
+    for part in [heading, verdicts, score_tables, findings, waivers, footer] {
+        part(&mut o, report);
+    }
+    o
+}
+
+/// Score, gate, deployment and counts.
+fn heading(o: &mut String, report: &Report) {
     let ov = &report.score.overall;
     let g = &report.gate;
     let gate = if g.failed {
@@ -114,6 +122,10 @@ pub fn to_string(report: &Report) -> String {
     if !g.reasons.is_empty() {
         o.push('\n');
     }
+}
+
+/// One line per standby or active Region.
+fn verdicts(o: &mut String, report: &Report) {
     if !report.score.verdicts.is_empty() {
         o.push_str("### Failover readiness\n\n");
         for v in &report.score.verdicts {
@@ -121,23 +133,33 @@ pub fn to_string(report: &Report) -> String {
         }
         o.push('\n');
     }
+}
+
+/// Score per area and (with several) account.
+fn score_tables(o: &mut String, report: &Report) {
+    let ov = &report.score.overall;
     o.push_str("### By area\n\n| Area | Score | Coverage | Pass | Fail | Not assessed | Waived |\n|---|---:|---:|---:|---:|---:|---:|\n");
     for (area, f) in &report.score.by_area {
         let c = &f.counts;
         if c.pass + c.fail + c.not_assessed + c.not_applicable + c.waived > 0 {
-            row(&mut o, area.as_str(), f);
+            row(o, area.as_str(), f);
         }
     }
-    row(&mut o, "**all**", ov);
+    row(o, "**all**", ov);
     o.push('\n');
     let many = report.score.by_account.len() > 1;
     if many {
         o.push_str("### By account\n\n| Account | Score | Coverage | Pass | Fail | Not assessed | Waived |\n|---|---:|---:|---:|---:|---:|---:|\n");
         for (account, f) in &report.score.by_account {
-            row(&mut o, &escape(account), f);
+            row(o, &escape(account), f);
         }
         o.push('\n');
     }
+}
+
+/// The most severe failures.
+fn findings(o: &mut String, report: &Report) {
+    let many = report.score.by_account.len() > 1;
     let findings = report.findings();
     if findings.is_empty() {
         o.push_str("### Findings\n\nNo failing result.\n\n");
@@ -173,7 +195,11 @@ pub fn to_string(report: &Report) -> String {
         }
         o.push('\n');
     }
-    waivers(&mut o, report);
+}
+
+/// Baseline, what was not assessed, and the version.
+fn footer(o: &mut String, report: &Report) {
+    let g = &report.gate;
     if let Some(b) = &report.baseline {
         let _ = writeln!(
             o,
@@ -205,7 +231,6 @@ pub fn to_string(report: &Report) -> String {
         escape(&report.tool.version),
         escape(&report.generated_at)
     );
-    o
 }
 
 fn opt(s: Option<&str>) -> String {

@@ -64,6 +64,24 @@ const TOP: usize = 15;
 
 pub fn render(report: &Report, style: &Style) -> String {
     let mut o = String::new();
+    for part in [
+        heading,
+        score_tables,
+        verdicts,
+        rpo,
+        findings,
+        waivers,
+        not_assessed,
+        collection,
+        gate,
+    ] {
+        part(&mut o, report, style);
+    }
+    o
+}
+
+/// Tool, deployment, facts and the overall score.
+fn heading(o: &mut String, report: &Report, style: &Style) {
     let d = &report.deployment;
     let _ = writeln!(
         o,
@@ -102,6 +120,11 @@ pub fn render(report: &Report, style: &Style) -> String {
         ov.counts.not_applicable,
         ov.counts.waived
     );
+}
+
+/// Score per area, Region and (with several) account.
+fn score_tables(o: &mut String, report: &Report, style: &Style) {
+    let d = &report.deployment;
     let header = format!(
         "  {:<15}{:>7}{:>10}{:>7}{:>7}{:>14}{:>7}\n",
         "", "score", "coverage", "pass", "fail", "not assessed", "n/a"
@@ -132,6 +155,10 @@ pub fn render(report: &Report, style: &Style) -> String {
             o.push_str(&row(account, f));
         }
     }
+}
+
+/// One line per standby or active Region.
+fn verdicts(o: &mut String, report: &Report, style: &Style) {
     if !report.score.verdicts.is_empty() {
         o.push_str(&format!("\n{}\n", style.bold("Failover readiness")));
         for v in &report.score.verdicts {
@@ -144,12 +171,12 @@ pub fn render(report: &Report, style: &Style) -> String {
             let _ = writeln!(o, "  {mark}  {}", v.summary);
         }
     }
+}
+
+/// The recovery point the facts imply, per Region and data class.
+fn rpo(o: &mut String, report: &Report, style: &Style) {
     if !report.rpo.is_empty() {
-        let _ = writeln!(
-            o,
-            "\n{}",
-            style.bold("Recovery point implied by the facts (OPS-004)")
-        );
+        let _ = writeln!(o, "\n{}", style.bold("Recovery point implied by the facts"));
         for r in &report.rpo {
             let target = r
                 .target_minutes
@@ -169,6 +196,10 @@ pub fn render(report: &Report, style: &Style) -> String {
             );
         }
     }
+}
+
+/// The most severe failures.
+fn findings(o: &mut String, report: &Report, style: &Style) {
     let findings = report.findings();
     if !findings.is_empty() {
         let _ = writeln!(
@@ -201,7 +232,10 @@ pub fn render(report: &Report, style: &Style) -> String {
             );
         }
     }
-    waivers(&mut o, report, style);
+}
+
+/// What could not be judged, and why.
+fn not_assessed(o: &mut String, report: &Report, style: &Style) {
     let unassessed: Vec<_> = report
         .results
         .iter()
@@ -222,6 +256,10 @@ pub fn render(report: &Report, style: &Style) -> String {
             let _ = writeln!(o, "  ... and {} more", unassessed.len() - TOP);
         }
     }
+}
+
+/// Calls that failed.
+fn collection(o: &mut String, report: &Report, style: &Style) {
     if !report.collection.failed.is_empty() {
         let _ = writeln!(
             o,
@@ -243,6 +281,10 @@ pub fn render(report: &Report, style: &Style) -> String {
             );
         }
     }
+}
+
+/// The gate, and the baseline it was measured against.
+fn gate(o: &mut String, report: &Report, style: &Style) {
     let g = &report.gate;
     let fail_on = g
         .options
@@ -280,7 +322,6 @@ pub fn render(report: &Report, style: &Style) -> String {
             g.known
         );
     }
-    o
 }
 
 /// `owner, until DATE, TICKET: reason`.
