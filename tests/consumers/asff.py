@@ -21,7 +21,7 @@ import os
 import re
 import sys
 
-from common import Problems, cannot_run, missing_tool, report_file
+from common import run, Problems, cannot_run, missing_tool, report_file
 
 NAME = "asff"
 BATCH = 100
@@ -187,4 +187,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    run(NAME, main)

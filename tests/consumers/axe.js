@@ -80,8 +80,20 @@ async function openAllDetails(page) {
   });
 }
 
+// content-visibility:auto leaves off-screen blocks unrendered, at a placeholder size, so
+// axe would measure colours and targets against whatever is laid out there instead; a person
+// scrolling sees them rendered. CSSOM changes are not subject to the page's CSP.
+async function renderEverything(page) {
+  await page.evaluate(() => {
+    for (const el of document.querySelectorAll('*')) {
+      if (getComputedStyle(el).contentVisibility === 'auto') el.style.contentVisibility = 'visible';
+    }
+  });
+}
+
 const violations = new Map();
 async function axe(page, state) {
+  await renderEverything(page);
   // Through the DevTools protocol, which the page's CSP does not govern (an injected
   // <script> would be refused, rightly).
   await page.evaluate(axeSource);
@@ -128,7 +140,15 @@ async function overflow(page) {
       culprits.push(`${name(el)} (right edge at ${Math.round(r.right + window.scrollX)} px)`);
       if (culprits.length >= 6) break;
     }
-    return { cw, sw, culprits };
+    // A table squeezed into the width: cells so narrow that their text runs a few characters
+    // a line (the page does not overflow, but it cannot be read either).
+    const squeezed = [];
+    for (const td of document.querySelectorAll('td, th')) {
+      const r = td.getBoundingClientRect();
+      const text = td.textContent.trim();
+      if (r.width > 0 && r.width < 80 && text.length > 30) squeezed.push(`${name(td)} ${Math.round(r.width)} px wide: "${text.slice(0, 30)}…"`);
+    }
+    return { cw, sw, culprits, squeezed };
   });
 }
 
@@ -186,6 +206,9 @@ async function main() {
         const o = await overflow(page);
         if (o.sw > o.cw) {
           problems.push(`at ${PHONE} px wide with every <details> open the page is ${o.sw} px wide: ${o.culprits.join(', ')}`);
+        }
+        if (o.squeezed.length) {
+          problems.push(`at ${PHONE} px wide ${o.squeezed.length} table cell(s) with text are under 80 px wide, a few characters a line: ${o.squeezed.slice(0, 3).join('; ')}`);
         }
       }
       await page.close();

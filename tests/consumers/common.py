@@ -54,3 +54,16 @@ class Problems:
             sys.exit(PROBLEMS)
         print(f"{self.name}: ok: {what}")
         sys.exit(OK)
+
+
+def run(name, main):
+    """Runs a checker; a crash of the checker itself is 'cannot run', never a verdict."""
+    try:
+        main(sys.argv)
+    except SystemExit:
+        raise
+    except Exception:
+        import traceback
+
+        traceback.print_exc()
+        cannot_run(name, "the checker crashed (above); its verdict is unknown")

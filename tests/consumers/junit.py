@@ -8,7 +8,7 @@ scripts read JUnit with) must parse it, and the counts on the suites must match 
 import os
 import sys
 
-from common import HERE, Problems, missing_tool, report_file
+from common import run, HERE, Problems, missing_tool, report_file
 
 NAME = "junit"
 XSD = os.path.join(HERE, "junit-10.xsd")
@@ -78,4 +78,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    run(NAME, main)

@@ -8,7 +8,8 @@ carries cannot change the page:
   from the source line, split as GFM splits it, at unescaped pipes), and each known table has
   its expected columns; "Top findings (K of N)" has K rows;
 - no raw HTML reaches the output but the footer's own <sub>…</sub>;
-- no link or image that msgready did not write (it writes none), no control character."""
+- no link or image from Markdown syntax in the data (GitHub's own links of bare URLs and
+  e-mail addresses aside), no control character."""
 
 import os
 import re
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from common import Problems, missing_tool, report_file
+from common import run, Problems, missing_tool, report_file
 
 NAME = "markdown"
 NS = {"c": "http://commonmark.org/xml/1.0"}
@@ -122,14 +123,29 @@ def main(argv):
         if m and int(m[1]) != len(rows):
             p.add(f"table {name!r} has {len(rows)} rows, its heading says {m[1]}")
 
+    parent = {child: node for node in doc.iter() for child in node}
+
+    def line(node):
+        while node is not None and node.get("sourcepos") is None:
+            node = parent.get(node)
+        return line_of(node) if node is not None else "?"
+
     for node in doc.iter():
         tag = node.tag.split("}")[1]
         if tag in ("html_inline", "html_block"):
             raw = (node.text or "").strip()
             if raw not in ALLOWED_HTML:
-                p.add(f"raw HTML passes through, line {line_of(node)}: {raw[:120]!r}")
-        elif tag in ("link", "image"):
-            p.add(f"a {tag} to {node.get('destination')!r} at line {line_of(node)}, not written by msgready")
+                p.add(f"raw HTML passes through, line {line(node)}: {raw[:120]!r}")
+        elif tag == "image":
+            p.add(f"an image {node.get('destination')!r} at line {line(node)} (msgready writes none)")
+        elif tag == "link":
+            dest = node.get("destination") or ""
+            shown = text_of(node)
+            # GitHub links bare URLs and e-mail addresses in text by itself (the autolink
+            # extension); any other link came from Markdown syntax in the data.
+            autolink = dest in (shown, "mailto:" + shown, "http://" + shown, "https://" + shown)
+            if not autolink or not re.match(r"(https?|mailto):", dest):
+                p.add(f"a link to {dest!r} at line {line(node)}: Markdown link syntax from the data")
 
     if tables == 0:
         p.add("no table at all (the score table is always written)")
@@ -137,4 +153,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    run(NAME, main)

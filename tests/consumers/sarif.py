@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 
-from common import NODE_PREFIX, Problems, missing_tool, report_file
+from common import run, NODE_PREFIX, Problems, missing_tool, report_file
 
 NAME = "sarif"
 # The native binary, not the npm bin.js wrapper: that one runs it through a shell, which
@@ -103,4 +103,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    run(NAME, main)
