@@ -1,6 +1,8 @@
 // Client-side filtering of the findings. No network, no eval; runs once at load.
 (function () {
   'use strict';
+  // The filters work only with this script: the stylesheet hides them until it runs.
+  document.documentElement.classList.add('js');
   var form = document.getElementById('filters');
   if (!form) return;
   var boxes = form.querySelectorAll('input[type=checkbox]');
