@@ -63,14 +63,15 @@ fn hostile_names_from_aws_stay_inert_in_every_format() {
         .arg(emulators::repo().join("tests/emulator/two-region.toml"))
         .arg("--out")
         .arg(&out)
-        .args([
-            "--format",
-            "text,json,html,sarif,junit,markdown,asff",
-            "--sms-voice-rps",
-            "50",
-            "--fail-on",
-            "none",
-        ])
+        .arg("--format")
+        .arg(
+            msgready::report::FORMATS
+                .iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+        .args(["--sms-voice-rps", "50", "--fail-on", "none"])
         .output()
         .expect("scan");
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -98,14 +99,7 @@ fn hostile_names_from_aws_stay_inert_in_every_format() {
         "terminal".to_string(),
         String::from_utf8_lossy(&run.stdout).to_string(),
     )];
-    for f in [
-        "report.json",
-        "report.html",
-        "report.sarif",
-        "report.junit.xml",
-        "report.md",
-        "report.asff.json",
-    ] {
+    for f in msgready::report::FORMATS.iter().filter_map(|f| f.file) {
         outputs.push((
             f.to_string(),
             std::fs::read_to_string(out.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")),

@@ -5,7 +5,7 @@ use crate::collect::{CollectOptions, Credentials, Limits};
 use crate::error::{Error, Result};
 use crate::model::gate::GateOptions;
 use crate::model::vocab::Severity;
-use crate::report::formats::{Format, FORMATS};
+use crate::report::{Format, FORMATS};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -131,7 +131,7 @@ fn format_parser() -> impl TypedValueParser<Value = &'static Format> {
         };
         PossibleValue::new(f.name).help(about)
     }))
-    .map(|name| crate::report::formats::by_name(&name).expect("a name of the table"))
+    .map(|name| crate::report::by_name(&name).expect("a name of the table"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

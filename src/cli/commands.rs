@@ -14,7 +14,7 @@ use crate::model::gate::{Gate, GateOptions};
 use crate::model::report::Report;
 use crate::output::{self, Publish, Target};
 use crate::pipeline::{self, Evaluation, GateInputs};
-use crate::report::formats::RenderOptions;
+use crate::report::RenderOptions;
 use std::io::IsTerminal;
 use std::path::Path;
 

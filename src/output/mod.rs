@@ -8,7 +8,7 @@ pub mod s3;
 use crate::collect::Credentials;
 use crate::error::{Error, Result};
 use crate::model::report::{Report, TrendPoint};
-use crate::report::formats::{Format, RenderOptions, FORMATS};
+use crate::report::{Format, RenderOptions, FORMATS};
 use std::path::{Path, PathBuf};
 
 /// Earlier runs plus this one shown in the trend, at most.

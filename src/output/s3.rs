@@ -55,7 +55,7 @@ impl S3Sink {
         for folder in [format!("runs/{run}/"), "latest/".to_string()] {
             for f in files {
                 let key = format!("{}{folder}{}", self.prefix, f.name);
-                let content_type = crate::report::formats::by_file(f.name)
+                let content_type = crate::report::by_file(f.name)
                     .map_or("application/octet-stream", |f| f.content_type);
                 self.store
                     .put(&key, &f.bytes, content_type, kms_key)
