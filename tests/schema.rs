@@ -7,7 +7,7 @@ fn check(path: &str, generated: String, regenerate: &str) {
             std::fs::write(path, &generated).unwrap();
             return;
         }
-        panic!("{path} is stale: regenerate it with `{regenerate}` (or MSGREADY_BLESS=1 cargo test --test schema)");
+        panic!("{path} is stale: regenerate it with `{regenerate}` (or every generated file: scripts/regenerate.sh)");
     }
 }
 
